@@ -1,0 +1,102 @@
+"""The budgetkg vocabulary as rdflib namespaces, defined once.
+
+A typo in a ``BKG`` term raises AttributeError instead of minting a wrong IRI."""
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace, URIRef
+
+ONTOLOGY_IRI = "https://budgetkg.org/def"
+CODE_BASE = "https://budgetkg.org/code/"
+
+
+class BKG(DefinedNamespace):
+    """Classes and properties of the budgetkg ontology (ontology/budgetkg.ttl)."""
+
+    _NS = Namespace("https://budgetkg.org/def#")
+    _fail = True
+
+    # classes
+    Disclosure: URIRef  # a published budget or final-account document
+    BudgetUnit: URIRef  # a budget unit (预算单位), an org:Organization
+    InternalDivision: URIRef  # a 科室/处室, an org:OrganizationalUnit
+    AmountObservation: URIRef  # a money figure, a qb:Observation
+    QuantityObservation: URIRef  # a count, area or other non-money figure
+    GlossaryTerm: URIRef  # a 名词解释 entry, a skos:Concept
+    FigureItem: URIRef  # a kind of figure (本年支出, 三公经费 ...), a skos:Concept
+
+    # data structure definition and dimensions
+    dsd: URIRef
+    refUnit: URIRef
+    fiscalYear: URIRef
+    phase: URIRef
+    item: URIRef
+    classification: URIRef
+    fundingSource: URIRef
+    expenditureType: URIRef
+    comparison: URIRef
+
+    # measures and attributes
+    amount: URIRef
+    quantity: URIRef
+    unitOfMeasure: URIRef
+    currency: URIRef
+    printedValue: URIRef
+    printedUnit: URIRef
+    reason: URIRef
+
+    # provenance of a figure
+    sourceLine: URIRef
+    sourceSection: URIRef
+    sourceText: URIRef
+
+    # document and unit
+    budgetUnit: URIRef
+    mainFunctions: URIRef
+    sourceFile: URIRef
+    sha256: URIRef
+    classificationLevel: URIRef
+
+    # concept schemes and notable individuals
+    FunctionalClassification: URIRef
+    EconomicClassification: URIRef
+    BudgetPhaseScheme: URIRef
+    FigureItemScheme: URIRef
+    FundingSourceScheme: URIRef
+    ExpenditureTypeScheme: URIRef
+    ComparisonScheme: URIRef
+    UnitOfMeasureScheme: URIRef
+
+
+QB = Namespace("http://purl.org/linked-data/cube#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+XKOS = Namespace("http://rdf-vocabulary.ddialliance.org/xkos#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+OBEU_CODE = Namespace("http://data.openbudgets.eu/resource/codelist/")
+
+CODE = Namespace(CODE_BASE)
+PHASE = Namespace(CODE_BASE + "phase/")
+ITEM = Namespace(CODE_BASE + "item/")
+SOURCE = Namespace(CODE_BASE + "funding-source/")
+EXPTYPE = Namespace(CODE_BASE + "expenditure-type/")
+COMPARISON = Namespace(CODE_BASE + "comparison/")
+UOM = Namespace(CODE_BASE + "unit/")
+FUNCTIONAL = Namespace(CODE_BASE + "functional/")
+ECONOMIC = Namespace(CODE_BASE + "economic/")
+
+PREFIXES = {
+    "bkg": BKG._NS,
+    "qb": QB,
+    "org": ORG,
+    "xkos": XKOS,
+    "eli": ELI,
+    "sdmx-attribute": SDMX_ATTR,
+    "phase": PHASE,
+    "item": ITEM,
+    "fsrc": SOURCE,
+    "exptype": EXPTYPE,
+    "cmp": COMPARISON,
+    "uom": UOM,
+    "func": FUNCTIONAL,
+    "econ": ECONOMIC,
+}
