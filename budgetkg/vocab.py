@@ -42,6 +42,7 @@ class BKG(DefinedNamespace):
     currency: URIRef
     printedValue: URIRef
     printedUnit: URIRef
+    printedName: URIRef  # the classification name as this document prints it
     reason: URIRef
 
     # provenance of a figure
@@ -65,6 +66,11 @@ class BKG(DefinedNamespace):
     ExpenditureTypeScheme: URIRef
     ComparisonScheme: URIRef
     UnitOfMeasureScheme: URIRef
+    functionalLevel1: URIRef
+    functionalLevel2: URIRef
+    functionalLevel3: URIRef
+    economicLevel1: URIRef
+    economicLevel2: URIRef
 
 
 QB = Namespace("http://purl.org/linked-data/cube#")

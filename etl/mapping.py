@@ -1,0 +1,216 @@
+"""Stage 5, map: a document's metadata and records to RDF triples with deterministic IRIs.
+
+IRIs follow docs/iri-policy.md: natural keys hashed under the base; no blank nodes."""
+
+import hashlib
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM, ORG, PHASE, QB,
+                            SOURCE, UOM)
+
+MONEY = "wanyuan"
+
+
+def short_hash(text):
+    """First 12 hex digits of the SHA-1 of a UTF-8 string: a stable IRI segment for a natural key."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def unit_iri(base, unit):
+    """IRI of a budget unit, from its full name."""
+    return URIRef(f"{base}unit/{short_hash(unit)}")
+
+
+def document_iri(base, unit, year, phase):
+    """IRI of a disclosure (and of its named graph), from unit, fiscal year and phase."""
+    return URIRef(f"{base}doc/{short_hash(unit)}/{year}/{phase}")
+
+
+def classification_iri(record):
+    """IRI of the functional or economic concept of a figure, or None for unclassified figures."""
+    if record.get("code"):
+        ns = FUNCTIONAL if record["item"] == "functional_expenditure" else ECONOMIC
+        return ns[record["code"]]
+    if record.get("name") and record["item"] == "functional_expenditure":
+        path = record.get("path") or [record["name"]]
+        return FUNCTIONAL["name-" + short_hash("|".join(path))]
+    return None
+
+
+def observation_key(record):
+    """The natural key of an observation inside its document."""
+    classification = record.get("code") or "|".join(record.get("path") or [record.get("name") or ""])
+    name = record.get("name") or "" if record.get("code") else ""
+    return "|".join([record["item"], record["source"], classification, name,
+                     record.get("exptype") or "", record["comparison"]])
+
+
+def _literal(text, lang=None):
+    """A string literal, language-tagged when lang is given."""
+    return Literal(text, lang=lang) if lang else Literal(text, datatype=XSD.string)
+
+
+class GraphBuilder:
+    """Collects the triples of one document graph, minting observation IRIs by natural key."""
+
+    def __init__(self, base, meta):
+        self.base, self.meta = base, meta
+        self.unit = unit_iri(base, meta["unit"])
+        self.doc = document_iri(base, meta["unit"], meta["year"], meta["phase"])
+        self.dataset = URIRef(f"{self.doc}/dataset")
+        self.triples, self.warnings, self.seen, self.concepts = [], [], {}, set()
+        self.figures = 0
+
+    def add(self, s, p, o):
+        """Add one triple."""
+        self.triples.append((s, p, o))
+
+    def document(self):
+        """Triples describing the document, its unit and its data set."""
+        m, doc, unit = self.meta, self.doc, self.unit
+        phase_zh = "决算" if m["phase"] == "final" else "预算"
+        year = Literal(str(m["year"]), datatype=XSD.gYear)
+        for cls in (BKG.Disclosure, PROV.Entity, DCAT.Resource):
+            self.add(doc, RDF.type, cls)
+        self.add(doc, RDFS.label, _literal(f"{m['unit']} {m['year']}年度部门{phase_zh}公开", "zh"))
+        if m.get("title"):
+            self.add(doc, DCTERMS.title, _literal(m["title"], "zh"))
+        self.add(doc, BKG.budgetUnit, unit)
+        self.add(doc, BKG.fiscalYear, year)
+        self.add(doc, BKG.phase, PHASE[m["phase"]])
+        self.add(doc, BKG.sourceFile, _literal(m["source_file"]))
+        self.add(doc, BKG.sha256, _literal(m["sha256"]))
+        for cls in (BKG.BudgetUnit, ORG.FormalOrganization):
+            self.add(unit, RDF.type, cls)
+        self.add(unit, SKOS.prefLabel, _literal(m["unit"], "zh"))
+        self.add(unit, RDFS.label, _literal(m["unit"], "zh"))
+        self.add(self.dataset, RDF.type, QB.DataSet)
+        self.add(self.dataset, QB.structure, BKG.dsd)
+        self.add(self.dataset, PROV.wasDerivedFrom, doc)
+        self.add(self.dataset, RDFS.label, _literal(f"{m['unit']} {m['year']} {phase_zh}数据", "zh"))
+
+    def provenance(self, node, record):
+        """Where a fact was printed: document, section heading and line."""
+        self.add(node, PROV.wasDerivedFrom, self.doc)
+        if record.get("line"):
+            self.add(node, BKG.sourceLine, Literal(record["line"], datatype=XSD.integer))
+        if record.get("section"):
+            self.add(node, BKG.sourceSection, _literal(record["section"]))
+        if record.get("text"):
+            self.add(node, BKG.sourceText, _literal(record["text"]))
+
+    def observation(self, record):
+        """Triples of one figure record, merged with an identical earlier figure if there is one."""
+        key = observation_key(record)
+        previous = self.seen.get(key)
+        if previous is not None:
+            if previous["value"] == record["value"]:
+                return
+            n = 2
+            while f"{key}#{n}" in self.seen:
+                if self.seen[f"{key}#{n}"]["value"] == record["value"]:
+                    return
+                n += 1
+            self.warnings.append({"kind": "warning", "line": record["line"], "message": (
+                f"{record['item']} printed as {record['printed']} here but as "
+                f"{previous['printed']} at line {previous['line']}; both kept")})
+            self.seen[f"{key}#{n}"] = record
+            obs = URIRef(f"{self.doc}/obs/{short_hash(key)}-{n}")
+        else:
+            self.seen[key] = record
+            obs = URIRef(f"{self.doc}/obs/{short_hash(key)}")
+        self.figures += 1
+        money = record["uom"] == MONEY
+        self.add(obs, RDF.type, QB.Observation)
+        self.add(obs, RDF.type, BKG.AmountObservation if money else BKG.QuantityObservation)
+        self.add(obs, QB.dataSet, self.dataset)
+        self.add(obs, BKG.refUnit, self.unit)
+        self.add(obs, BKG.fiscalYear, Literal(str(self.meta["year"]), datatype=XSD.gYear))
+        self.add(obs, BKG.phase, PHASE[self.meta["phase"]])
+        self.add(obs, BKG.item, ITEM[record["item"]])
+        self.add(obs, BKG.fundingSource, SOURCE[record["source"]])
+        self.add(obs, BKG.comparison, COMPARISON[record["comparison"]])
+        if record.get("exptype"):
+            self.add(obs, BKG.expenditureType, EXPTYPE[record["exptype"]])
+        concept = classification_iri(record)
+        if concept is not None:
+            self.add(obs, BKG.classification, concept)
+            self.add(obs, BKG.printedName, _literal(record["name"]))
+            self.concept(concept, record)
+        value = Literal(str(record["value"]), datatype=XSD.decimal)
+        self.add(obs, BKG.amount if money else BKG.quantity, value)
+        self.add(obs, BKG.unitOfMeasure, UOM[record["uom"]])
+        if money:
+            self.add(obs, BKG.currency, _literal("CNY"))
+        self.add(obs, BKG.printedValue, _literal(record["printed"]))
+        if record.get("printed_unit"):
+            self.add(obs, BKG.printedUnit, _literal(record["printed_unit"]))
+        if record.get("reason"):
+            self.add(obs, BKG.reason, _literal(record["reason"], "zh"))
+        self.provenance(obs, record)
+
+    def concept(self, iri, record):
+        """Triples of a classification concept (once per document graph)."""
+        if iri in self.concepts:
+            return
+        self.concepts.add(iri)
+        functional = record["item"] == "functional_expenditure"
+        scheme = BKG.FunctionalClassification if functional else BKG.EconomicClassification
+        self.add(iri, RDF.type, SKOS.Concept)
+        self.add(iri, SKOS.inScheme, scheme)
+        self.add(iri, SKOS.altLabel, _literal(record["name"], "zh"))
+        if record.get("level"):
+            self.add(iri, BKG.classificationLevel, Literal(record["level"], datatype=XSD.integer))
+        code = record.get("code")
+        if code:
+            self.add(iri, SKOS.notation, _literal(code))
+            if len(code) > 3:
+                ns = FUNCTIONAL if functional else ECONOMIC
+                self.add(iri, SKOS.broader, ns[code[:-2]])
+        elif record.get("path"):
+            self.add(iri, SKOS.altLabel, _literal("/".join(record["path"]), "zh"))
+
+    def division(self, record):
+        """Triples of an internal division (科室/处室) of the unit."""
+        node = URIRef(f"{self.unit}/division/{short_hash(record['name'])}")
+        for cls in (BKG.InternalDivision, ORG.OrganizationalUnit):
+            self.add(node, RDF.type, cls)
+        self.add(node, SKOS.prefLabel, _literal(record["name"], "zh"))
+        self.add(node, ORG.unitOf, self.unit)
+        self.add(self.unit, ORG.hasUnit, node)
+        self.provenance(node, record)
+
+    def glossary_term(self, record):
+        """Triples of a glossary (名词解释) entry as a concept with its definition."""
+        scheme = URIRef(f"{self.doc}/glossary")
+        node = URIRef(f"{self.doc}/term/{short_hash(record['term'])}")
+        if (node, RDF.type, BKG.GlossaryTerm) in self.concepts:
+            return
+        self.concepts.add((node, RDF.type, BKG.GlossaryTerm))
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, RDFS.label, _literal(f"{self.meta['unit']} {self.meta['year']} 名词解释", "zh"))
+        for cls in (BKG.GlossaryTerm, SKOS.Concept):
+            self.add(node, RDF.type, cls)
+        self.add(node, SKOS.inScheme, scheme)
+        self.add(node, SKOS.prefLabel, _literal(record["term"], "zh"))
+        self.add(node, SKOS.definition, _literal(record["definition"], "zh"))
+        self.provenance(node, record)
+
+
+def map_document(meta, records, base):
+    """Return (triples, figure count, warnings) for one document's metadata and records."""
+    builder = GraphBuilder(base, meta)
+    builder.document()
+    for record in records:
+        kind = record["kind"]
+        if kind == "figure":
+            builder.observation(record)
+        elif kind == "division":
+            builder.division(record)
+        elif kind == "glossary":
+            builder.glossary_term(record)
+        elif kind == "functions":
+            builder.add(builder.doc, BKG.mainFunctions, _literal(record["text"], "zh"))
+    return builder.triples, builder.figures, builder.warnings

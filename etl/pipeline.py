@@ -1,0 +1,83 @@
+"""The ETL pipeline for one document: read, segment, extract, link, map.
+
+process_file is what `budgetkg build` calls per file; it raises InputError for unpublishable input."""
+
+import re
+from pathlib import Path
+
+from etl.extract import extract_records
+from etl.extract.metadata import MetadataError, extract_metadata
+from etl.mapping import map_document
+from etl.read import InputError, read_document
+from etl.segment import segment
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".text"}
+MIN_FIGURES = 3
+
+
+class ExtractionError(InputError):
+    """A readable text that cannot be published as a disclosure (no unit, no figures ...)."""
+
+
+def find_documents(paths):
+    """Expand files and folders into a sorted list of document files (.txt, .md)."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(path, "no such file or directory")
+    return sorted(set(found))
+
+
+def link_functional_codes(records):
+    """Give name-only functional figures the code the same document prints for that name."""
+    codes = {}
+    for r in records:
+        if r["kind"] == "figure" and r["item"] == "functional_expenditure" and r.get("code"):
+            codes.setdefault((r["name"], r["level"]), r["code"])
+    for r in records:
+        if r["kind"] == "figure" and r["item"] == "functional_expenditure" and not r.get("code"):
+            code = codes.get((r["name"], r["level"]))
+            if code:
+                r["code"] = code
+    return records
+
+
+def process_document(document, base):
+    """Run extract and map on a read document dict; return the result dict of process_file."""
+    blocks = segment(document["lines"])
+    try:
+        meta = extract_metadata(document["lines"])
+    except MetadataError as exc:
+        raise ExtractionError(document["path"], str(exc)) from exc
+    meta.update(source_file=document["name"], sha256=document["sha256"])
+    records = link_functional_codes(extract_records(blocks))
+    figures = [r for r in records if r["kind"] == "figure"]
+    if len(figures) < MIN_FIGURES:
+        last = next((i + 1 for i in range(len(document["lines"]) - 1, -1, -1)
+                     if document["lines"][i].strip()), 0)
+        raise ExtractionError(document["path"], f"only {len(figures)} financial figures found "
+                              f"(the text ends at line {last}; truncated or not a disclosure?)")
+    triples, count, warnings = map_document(meta, records, base)
+    warnings = [r for r in records if r["kind"] == "warning"] + warnings
+    for w in warnings:
+        w["message"] = re.sub(r"\s+", " ", w["message"])
+    graph = str(document_graph(triples))
+    return {"path": document["path"], "graph": graph, "triples": triples, "figures": count,
+            "warnings": sorted(warnings, key=lambda w: (w.get("line") or 0, w["message"])),
+            "meta": {k: meta[k] for k in ("unit", "year", "phase")}}
+
+
+def document_graph(triples):
+    """The named-graph IRI of a mapped document (the subject typed bkg:Disclosure)."""
+    from budgetkg.vocab import BKG
+    from rdflib.namespace import RDF
+    return next(s for s, p, o in triples if p == RDF.type and o == BKG.Disclosure)
+
+
+def process_file(path, base="https://budgetkg.org/"):
+    """Read, extract and map one document file; raise InputError naming the file if it fails."""
+    return process_document(read_document(path), base)
