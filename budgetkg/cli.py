@@ -1,0 +1,222 @@
+"""The budgetkg command line: build documents into the store, query it with SPARQL, export it.
+
+One click group, `main`; every failure is a clean message and an exit status, never a traceback."""
+
+import gzip
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from budgetkg import config
+from budgetkg.store import (FormatError, OxigraphStore, QueryError, StoreError,
+                            default_result_format, format_results)
+
+STANDARD_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+EXPORT_FILE = "budgetkg.nq.gz"
+
+
+def store_option(command):
+    """Add the --store option (env BUDGETKG_STORE, default under $XDG_DATA_HOME) to a command."""
+    return click.option(
+        "--store", "store_dir", envvar="BUDGETKG_STORE", type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: str(config.default_store_dir()), show_default="$XDG_DATA_HOME/budgetkg/store",
+        help="Store directory (env BUDGETKG_STORE).")(command)
+
+
+def open_store(store_dir, must_exist=False):
+    """Open the on-disk store, turning failures into a clean ClickException."""
+    if must_exist and not store_dir.is_dir():
+        raise click.ClickException(f"no store at {store_dir}; run `budgetkg build` first")
+    try:
+        return OxigraphStore(store_dir)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(package_name="budgetkg")
+def main():
+    """Publish government budget and final-account disclosures as linked data."""
+
+
+def echo_over_bar(message, err=False):
+    """Print a line, first clearing a progress bar drawn on an interactive stderr."""
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)
+    click.echo(message, err=err)
+
+
+def summary_line(path, result, triple_count):
+    """One line per published document: file, unit, year, phase and counts."""
+    meta = result.get("meta", {})
+    return (f"{path.name}: {meta.get('unit', '?')} {meta.get('year', '?')} {meta.get('phase', '?')}, "
+            f"{triple_count} triples, {result.get('figures', 0)} figures, "
+            f"{len(result.get('warnings', []))} warnings")
+
+
+def build_one(path, store, base, strict):
+    """Process and publish one document; return an error message, or None when published."""
+    from etl.pipeline import process_file
+    from etl.read import InputError
+
+    try:
+        result = process_file(path, base=base)
+    except InputError as exc:
+        return str(exc)
+    except Exception as exc:  # a bug in the ETL must not stop the batch
+        return f"{path}: unexpected {type(exc).__name__} in the ETL: {exc}"
+    warnings = result.get("warnings", [])
+    for warning in warnings:
+        line = warning.get("line")
+        where = f"{path}:{line}" if line else str(path)
+        echo_over_bar(f"{where}: {warning.get('message', warning)}", err=True)
+    if strict and warnings:
+        return f"{path}: {len(warnings)} warning(s) with --strict; not published"
+    try:
+        triple_count = store.replace_graph(result["graph"], result["triples"])
+    except StoreError as exc:
+        return f"{path}: {exc}"
+    echo_over_bar(summary_line(path, result, triple_count))
+    return None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@store_option
+@click.option("--base", envvar="BUDGETKG_BASE", default=config.base_iri, show_default="https://budgetkg.org/",
+              help="Base IRI of published resources (env BUDGETKG_BASE).")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures: do not publish such documents.")
+def build(paths, store_dir, base, strict):
+    """Extract documents (files or folders of .txt/.md) and publish each as a named graph."""
+    from etl.pipeline import find_documents
+
+    base = base if base.endswith("/") else base + "/"
+    documents = find_documents(paths)
+    if not documents:
+        raise click.ClickException(f"no documents (*.txt, *.md) found in {', '.join(map(str, paths))}")
+    failed = []
+    with open_store(store_dir) as store:
+        stderr = click.get_text_stream("stderr")
+        with click.progressbar(documents, label="building", file=stderr,
+                               hidden=len(documents) < 2 or not stderr.isatty()) as bar:
+            for path in bar:
+                error = build_one(path, store, base, strict)
+                if error:
+                    failed.append(path)
+                    echo_over_bar(f"error: {error}", err=True)
+        total = store.count()
+    published = len(documents) - len(failed)
+    click.echo(f"published {published} of {len(documents)} documents into {store_dir} ({total} quads in store)")
+    if failed:
+        click.echo(f"{len(failed)} of {len(documents)} documents failed: "
+                   f"{', '.join(p.name for p in failed)}", err=True)
+        sys.exit(1)
+
+
+def read_query_argument(query):
+    """Return the SPARQL text and where it came from: a .rq file if one exists, else the string."""
+    if os.path.isfile(query):
+        try:
+            return Path(query).read_text(encoding="utf-8"), query
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"cannot read query file {query}: {exc}") from exc
+    if query.endswith(".rq") and not re.search(r"\s", query):
+        raise click.ClickException(f"query file not found: {query}")
+    return query, "query"
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json", "ttl", "nt"]),
+              help="Result format [default: csv for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE].")
+def query(query, store_dir, fmt):
+    """Run a SPARQL query (a .rq file or a string) over all published graphs."""
+    sparql, source = read_query_argument(query)
+    status, message = 0, None
+    with open_store(store_dir, must_exist=True) as store:
+        # Errors are turned into (status, message) here and the result dropped, so no live
+        # exception or frame keeps the store open after the `with` (matters for long-lived callers).
+        result = None
+        try:
+            result = store.query(sparql)
+            data = format_results(result, fmt or default_result_format(result))
+        except QueryError as exc:
+            status, message = 2, f"error: {source}: invalid SPARQL: {exc}"
+        except FormatError as exc:
+            status, message = 2, f"error: {exc}"
+        except StoreError as exc:
+            status, message = 1, f"Error: {exc}"
+        finally:
+            result = None
+    if status:
+        click.echo(message, err=True)
+        sys.exit(status)
+    out = click.get_binary_stream("stdout")
+    out.write(data if not data or data.endswith(b"\n") else data + b"\n")
+    out.flush()
+
+
+def graph_file_names(graph_iris):
+    """Map each graph IRI to a deterministic, unique file name (path part, '/' -> '_')."""
+    names, used = {}, set()
+    for iri in sorted(graph_iris):
+        parts = urlsplit(iri)
+        raw = "_".join(p for p in (parts.path.strip("/"), parts.query, parts.fragment) if p)
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", raw.replace("/", "_")).strip("._") or "graph"
+        if name in used:
+            name = f"{name}-{hashlib.sha1(iri.encode('utf-8')).hexdigest()[:8]}"
+        used.add(name)
+        names[iri] = name + ".ttl"
+    return names
+
+
+def write_atomically(target, write):
+    """Write a file through a temporary sibling and rename it, so readers never see half a file."""
+    tmp = target.with_name(target.name + ".tmp")
+    with open(tmp, "wb") as fileobj:
+        write(fileobj)
+    os.replace(tmp, target)
+
+
+@main.command()
+@store_option
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write budgetkg.nq.gz and graphs/*.ttl into.")
+def export(store_dir, out_dir):
+    """Export the store: gzipped N-Quads of everything and one Turtle file per named graph."""
+    from budgetkg.vocab import PREFIXES
+
+    prefixes = {**STANDARD_PREFIXES, **PREFIXES}
+    with open_store(store_dir, must_exist=True) as store:
+        try:
+            graph_dir = out_dir / "graphs"
+            graph_dir.mkdir(parents=True, exist_ok=True)
+
+            def write_nquads(fileobj):
+                with gzip.GzipFile(filename="budgetkg.nq", fileobj=fileobj, mode="wb", mtime=0) as gz:
+                    store.dump_nquads(gz)
+
+            write_atomically(out_dir / EXPORT_FILE, write_nquads)
+            click.echo(f"wrote {out_dir / EXPORT_FILE} ({store.count()} quads)")
+            for iri, name in graph_file_names(store.graphs()).items():
+                write_atomically(graph_dir / name,
+                                 lambda f, iri=iri: store.dump_graph_turtle(iri, f, prefixes))
+                click.echo(f"wrote {graph_dir / name} ({store.count(iri)} triples) <{iri}>")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write export to {out_dir}: {exc}") from exc
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
