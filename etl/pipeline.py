@@ -35,9 +35,11 @@ def find_documents(paths):
 def link_functional_codes(records):
     """Give name-only functional figures the code the same document prints for that name."""
     codes = {}
-    for r in records:
-        if r["kind"] == "figure" and r["item"] == "functional_expenditure" and r.get("code"):
-            codes.setdefault((r["name"], r["level"]), r["code"])
+    coded = [r for r in records if r["kind"] == "figure" and r["item"] == "functional_expenditure"
+             and r.get("code")]
+    # the general-public-budget tables are the canonical functional listing; others fill gaps
+    for r in sorted(coded, key=lambda r: r["source"] != "general_public_budget"):
+        codes.setdefault((r["name"], r["level"]), r["code"])
     for r in records:
         if r["kind"] == "figure" and r["item"] == "functional_expenditure" and not r.get("code"):
             code = codes.get((r["name"], r["level"]))

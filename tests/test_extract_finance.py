@@ -183,3 +183,15 @@ def test_chart_data_series_are_not_figures(records):
 ])
 def test_label_classifier(label, expected):
     assert classify_label(label) == expected
+
+
+def test_table_row_with_a_missing_cell_is_reported_with_its_line():
+    text = ("一般公共预算基本支出情况表\n单位：万元\n\t经济分类科目编码\n\t科目名称\n\t合计\n\t人员经费\n\t公用经费\n\n"
+            "\t类\n\t款\n\n\t301\n\t01\n\t基本工资\n\t10.5\n\t10.5\n\t0\n\n"
+            "\t302\n\t01\n\t办公费\n\t2.5\n\t2.5\n\n")
+    blocks = segment(read_text(text, "missing.txt")["lines"])
+    records = extract_records(blocks)
+    warnings = [r for r in records if r["kind"] == "warning"]
+    assert [(w["line"], "missing cell" in w["message"]) for w in warnings] == [(19, True)]
+    office = [r for r in records if r["kind"] == "figure" and r["code"] == "30201"]
+    assert {(r["exptype"], r["value"]) for r in office} == {(None, D("2.5")), ("personnel", D("2.5"))}

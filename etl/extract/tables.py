@@ -99,8 +99,13 @@ def _classification_rows(table, data, header_rows, code_cols, scheme, source, uo
     """Figures of a classification table: one per row and value column."""
     records = []
     values = _value_headers(header_rows, code_cols)
+    width = max(len(r["cells"]) for r in data)
     for row in data:
         cells = row["cells"]
+        if len(cells) < width and any(is_number(c) for c in cells):
+            records.append(warning(
+                f"table row has {len(cells)} cells where the table has {width}: a missing cell? "
+                "its values were read from the left", line=row["line"]))
         code = "".join(cells[j].strip() for j in code_cols if j < len(cells) and cells[j].strip().isdigit())
         texts = [j for j in range(max(code_cols) + 1, len(cells)) if cells[j] and not is_number(cells[j])]
         if not texts:
