@@ -27,3 +27,18 @@ def figure(item, value, *, uom="wanyuan", line, section="", text="", source="all
 def warning(message, *, line=None):
     """Build one warning record: something the extractor could not read."""
     return {"kind": "warning", "message": message, "line": line}
+
+
+def keep_first(records):
+    """Drop later repeats of an (item, comparison) figure with the same value; keep conflicting ones.
+
+    The map stage warns about conflicting values, naming both lines."""
+    kept, seen = [], {}
+    for record in records:
+        key = (record["item"], record["comparison"])
+        if key not in seen:
+            seen[key] = record
+            kept.append(record)
+        elif record["value"] != seen[key]["value"]:
+            kept.append(record)
+    return kept

@@ -198,11 +198,12 @@ def test_printed_precision_and_units(keys):
     assert one(keys["000"], "house_value")["uom"] == "wanyuan"
 
 
-def test_conflicting_value_is_warned(keys):
-    warnings = [r for r in keys["000"] if r["kind"] == "warning"]
-    assert len(warnings) == 1 and warnings[0]["line"] == 106 and "vehicle_operation" in warnings[0]["message"]
-    for key in ("001", "002", "003", "004"):
-        assert [r for r in keys[key] if r["kind"] == "warning"] == []
+def test_conflicting_value_is_kept_and_warned_once(keys, examples_dir):
+    from etl.pipeline import process_file
+    conflicting = [r for r in keys["000"] if r["item"] == "vehicle_operation" and r["comparison"] == "value"]
+    assert [(r["value"], r["line"]) for r in conflicting] == [(D("6.69"), 100), (D("6.68"), 106)]
+    warnings = process_file(examples_dir / "000_c5b847b5dca8784f.txt")["warnings"]
+    assert [w["line"] for w in warnings if "vehicle_operation" in w["message"]] == [106]
 
 
 def test_lines_of_broken_paragraphs(keys):

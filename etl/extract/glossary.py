@@ -4,7 +4,7 @@ Entries look like '一、财政拨款：指…' or '财政拨款收入：指…'
 
 import re
 
-from etl.extract.keyfigures import text_units
+from etl.extract.sentences import text_units
 
 ENUMERATOR = (r"(?:\(\s*[一二三四五六七八九十百]+\s*\)|[一二三四五六七八九十百]+\s*[、.．]"
               r"|\(\s*\d+\s*\)|\d+\s*[、.．](?!\d))?")

@@ -4,12 +4,11 @@ Sentences are split into clauses; each money amount is bound to the nearest item
 
 import re
 from etl.normalise import NUMBER, find_amounts, parse_decimal, to_wanyuan
-from etl.records import figure, warning
+from etl.extract.sentences import TEXT_LIMIT, line_at, sentence_spans, snippet, text_units
+from etl.records import figure, keep_first
 
-TERMINATED = re.compile(r"[。；;！？!?:][)）]?\s*$|^\s*[(（].*[)）]\s*$")
 CLAUSE_SEP = re.compile(r"[，；;。:]|(?<!\d),|,(?!\d)")
 MONEY = rf"({NUMBER})\s*(万元|亿元|千元|元)"
-TEXT_LIMIT = 300
 
 # (item or None for a sub-item that must not be bound, family, label pattern); longest first.
 LABELS = [
@@ -44,47 +43,9 @@ FIXED_ASSETS = re.compile(rf"固定资产(?:账面)?(?:原值|总额|总值)\s*(
 WORTH = re.compile(rf"^\s*[，,；;]?\s*(?:总)?(?:账面)?(?:价值|原值)\s*(?:为|共|合计)?\s*{MONEY}")
 
 
-def text_units(blocks):
-    """Join paragraphs broken mid-sentence into text units, keeping where each piece starts."""
-    units, previous = [], None
-    for block in blocks:
-        if block["type"] == "table":
-            previous = None
-            continue
-        if (previous is not None and block["type"] == "paragraph" and previous["type"] == "paragraph"
-                and block["section"] == previous["section"] and not TERMINATED.search(previous["text"])):
-            previous["spans"].append((len(previous["text"]), block["line"]))
-            previous["text"] += block["text"]
-            continue
-        previous = {"type": block["type"], "level": block.get("level", 0), "text": block["text"],
-                    "line": block["line"], "section": block.get("section", ""),
-                    "spans": [(0, block["line"])]}
-        units.append(previous)
-    return units
-
-
-def line_at(unit, offset):
-    """The 1-based line on which character ``offset`` of a text unit is printed."""
-    line = unit["line"]
-    for start, span_line in unit["spans"]:
-        if start <= offset:
-            line = span_line
-    return line
-
-
 def in_glossary(unit):
     """True when the unit belongs to the 名词解释 part of the document."""
     return "名词解释" in unit["section"].split(" > ")[0]
-
-
-def sentence_spans(text):
-    """Yield (start, end) of each sentence, split after 。."""
-    start = 0
-    for m in re.finditer(r"。", text):
-        yield start, m.end()
-        start = m.end()
-    if start < len(text):
-        yield start, len(text)
 
 
 def clause_spans(text, start, end):
@@ -95,18 +56,6 @@ def clause_spans(text, start, end):
         start = m.end()
     if start < end:
         yield start, end
-
-
-def snippet(text, start, end):
-    """The sentence around text[start:end], trimmed to at most TEXT_LIMIT characters."""
-    for s_start, s_end in sentence_spans(text):
-        if s_start <= start < s_end:
-            sentence = text[s_start:s_end].strip()
-            if len(sentence) <= TEXT_LIMIT:
-                return sentence
-            left = max(s_start, start - TEXT_LIMIT // 2)
-            return text[left:left + TEXT_LIMIT].strip()
-    return text[:TEXT_LIMIT].strip()
 
 
 def unit_families(unit):
@@ -250,23 +199,6 @@ def asset_figures(unit):
             if worth:
                 add(value_item, worth[0], worth[3], worth[1], printed_unit=worth[2])
     return records
-
-
-def keep_first(records):
-    """Drop repeats of an (item, comparison) figure; keep conflicting values and warn about them."""
-    kept, seen = [], {}
-    for record in records:
-        key = (record["item"], record["comparison"])
-        if key not in seen:
-            seen[key] = record
-            kept.append(record)
-        elif record["value"] != seen[key]["value"]:
-            first = seen[key]
-            kept.append(record)
-            kept.append(warning(f"{record['item']} ({record['comparison']}) printed as {record['printed']} "
-                                f"on line {record['line']} but as {first['printed']} on line {first['line']}",
-                                line=record["line"]))
-    return kept
 
 
 def extract_key_figures(blocks):

@@ -5,9 +5,9 @@ Read only from the unit's own staffing statement (机构设置及人员情况 an
 import re
 from decimal import Decimal
 
-from etl.extract.keyfigures import line_at, snippet, text_units
+from etl.extract.sentences import line_at, snippet, text_units
 from etl.normalise import clean_name
-from etl.records import figure, warning
+from etl.records import figure, keep_first, warning
 
 STAFF_SECTION = re.compile(r"机构设置|人员情况|人员概况|人员构成|机构和人员|机构与人员|人员编制|机构组成")
 ENUMERATOR = r"^\s*(?:\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+\s*[、.]|\(?\d+\)|\d+\s*[、.])?\s*"
@@ -146,21 +146,6 @@ def functions_record(units):
     return None
 
 
-def keep_first_counts(records):
-    """Keep the first statement of each (item, comparison); warn when a later one differs."""
-    kept, seen = [], {}
-    for record in records:
-        key = (record["item"], record["comparison"])
-        if key not in seen:
-            seen[key] = record
-            kept.append(record)
-        elif record["value"] != seen[key]["value"]:
-            kept.append(warning(f"{record['item']} printed as {record['printed']} on line {record['line']}, "
-                                f"ignored; first printed as {seen[key]['printed']} on line {seen[key]['line']}",
-                                line=record["line"]))
-    return kept
-
-
 def extract_personnel(blocks):
     """Head counts, division count and names, and main functions from the staffing statement."""
     units = text_units(blocks)
@@ -174,6 +159,6 @@ def extract_personnel(blocks):
             figures.append(count)
         if not divisions:
             divisions = division_records(unit)
-    records = keep_first_counts(figures) + divisions + duplicate_name_warnings(divisions)
+    records = keep_first(figures) + divisions + duplicate_name_warnings(divisions)
     functions = functions_record(units)
     return records + ([functions] if functions else [])

@@ -1,42 +1,69 @@
-"""Running text as sentences: paragraphs of one section joined, each character mapped to its line.
+"""Running text as joined units: paragraphs broken mid-sentence are joined, each offset mapped to its line.
 
 Disclosures break sentences across lines ('基本支出 5,631.87' / '万元，占…'); joining repairs that."""
 
 import re
 
+TERMINATED = re.compile(r"[。；;！？!?:][)）]?\s*$|^\s*[(（].*[)）]\s*$")
 SENTENCE_END = re.compile(r"[。;；]|\n")
+TEXT_LIMIT = 300
+
+
+def text_units(blocks):
+    """Join paragraphs broken mid-sentence into text units, keeping where each piece starts."""
+    units, previous = [], None
+    for block in blocks:
+        if block["type"] == "table":
+            previous = None
+            continue
+        if (previous is not None and block["type"] == "paragraph" and previous["type"] == "paragraph"
+                and block["section"] == previous["section"] and not TERMINATED.search(previous["text"])):
+            previous["spans"].append((len(previous["text"]), block["line"]))
+            previous["text"] += block["text"]
+            continue
+        previous = {"type": block["type"], "level": block.get("level", 0), "text": block["text"],
+                    "line": block["line"], "section": block.get("section", ""),
+                    "spans": [(0, block["line"])]}
+        units.append(previous)
+    return units
+
+
+def line_at(unit, offset):
+    """The 1-based line on which character ``offset`` of a text unit is printed."""
+    line = unit["line"]
+    for start, span_line in unit["spans"]:
+        if start <= offset:
+            line = span_line
+    return line
+
+
+def sentence_spans(text):
+    """Yield (start, end) of each sentence, split after 。."""
+    start = 0
+    for m in re.finditer(r"。", text):
+        yield start, m.end()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def snippet(text, start, end):
+    """The sentence around text[start:end], trimmed to at most TEXT_LIMIT characters."""
+    for s_start, s_end in sentence_spans(text):
+        if s_start <= start < s_end:
+            sentence = text[s_start:s_end].strip()
+            if len(sentence) <= TEXT_LIMIT:
+                return sentence
+            left = max(s_start, start - TEXT_LIMIT // 2)
+            return text[left:left + TEXT_LIMIT].strip()
+    return text[:TEXT_LIMIT].strip()
 
 
 def section_texts(blocks):
-    """Yield (section, text, line_of) per run of paragraphs in one section; line_of(i) gives a line."""
-    run, section = [], None
-    for block in blocks + [{"type": "end", "section": None}]:
-        if block["type"] == "paragraph" and block["section"] == section and run:
-            run.append(block)
-            continue
-        if run:
-            yield _joined(section, run)
-        run, section = ([block], block["section"]) if block["type"] == "paragraph" else ([], None)
-
-
-def _joined(section, run):
-    """Join a run of paragraphs; a paragraph ending in 。or a heading-like colon starts a new line."""
-    text, starts = "", []
-    for block in run:
-        if text and re.search(r"[。:：]$", text):
-            text += "\n"
-        starts.append((len(text), block["line"]))
-        text += block["text"]
-
-    def line_of(offset):
-        line = starts[0][1]
-        for start, number in starts:
-            if start > offset:
-                break
-            line = number
-        return line
-
-    return section, text, line_of
+    """Yield (section, text, line_of) for each joined paragraph unit; line_of(offset) gives a line."""
+    for unit in text_units(blocks):
+        if unit["type"] == "paragraph":
+            yield unit["section"], unit["text"], (lambda offset, unit=unit: line_at(unit, offset))
 
 
 def sentences(text):
