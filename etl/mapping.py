@@ -113,8 +113,9 @@ class GraphBuilder:
                 if self.seen[f"{key}#{n}"]["value"] == record["value"]:
                     return
                 n += 1
+            what = " ".join(x for x in (record["item"], record.get("code"), record.get("name")) if x)
             self.warnings.append({"kind": "warning", "line": record["line"], "message": (
-                f"{record['item']} printed as {record['printed']} here but as "
+                f"{what} printed as {record['printed']} here but as "
                 f"{previous['printed']} at line {previous['line']}; both kept")})
             self.seen[f"{key}#{n}"] = record
             obs = URIRef(f"{self.doc}/obs/{short_hash(key)}-{n}")
