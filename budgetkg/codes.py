@@ -54,6 +54,10 @@ ITEMS = {
     "retired": ("退休人员", "retired staff"),
     "retired_cadre": ("离休人员", "retired cadres (离休)"),
     "divisions": ("内设机构数", "number of internal divisions"),
+    # project amounts (dimension bkg:project)
+    "project_initial_budget": ("项目年初预算数", "project initial budget"),
+    "project_budget": ("项目全年预算数", "project full-year budget"),
+    "project_executed": ("项目全年执行数", "project amount executed"),
 }
 
 # Funding sources (资金来源). "all" is every fund of the unit.
@@ -102,4 +106,23 @@ UNITS_OF_MEASURE = {
     "square_metre": ("平方米", "square metres"),
     "percent": ("%", "percent"),
     "count": ("个", "count"),
+}
+
+# Performance-indicator categories: key -> (zh, en, usual level, printed synonyms).
+# Templates differ: 满意度指标 and 成本指标 appear at level 1 in some and level 2 in others.
+INDICATOR_CATEGORIES = {
+    "output": ("产出指标", "output", 1, ["产出指标", "产出"]),
+    "benefit": ("效益指标", "benefit", 1, ["效益指标", "效益"]),
+    "satisfaction": ("满意度指标", "satisfaction", 1, ["满意度指标", "满意度"]),
+    "completion": ("项目完成指标", "project completion", 1, ["项目完成指标", "项目完成"]),
+    "project_benefit": ("项目效益指标", "project benefit", 1, ["项目效益指标", "项目效益"]),
+    "cost": ("成本指标", "cost", 1, ["成本指标", "成本"]),
+    "quantity": ("数量指标", "quantity", 2, ["数量指标", "数量"]),
+    "quality": ("质量指标", "quality", 2, ["质量指标", "质量"]),
+    "timeliness": ("时效指标", "timeliness", 2, ["时效指标", "时效"]),
+    "economic_cost": ("经济成本指标", "economic cost", 2, ["经济成本指标", "经济成本"]),
+    "economic_benefit": ("经济效益指标", "economic benefit", 2, ["经济效益指标", "经济效益"]),
+    "social_benefit": ("社会效益指标", "social benefit", 2, ["社会效益指标", "社会效益"]),
+    "ecological_benefit": ("生态效益指标", "ecological benefit", 2, ["生态效益指标", "生态效益"]),
+    "sustainability": ("可持续影响指标", "sustainable impact", 2, ["可持续影响指标", "可持续影响"]),
 }

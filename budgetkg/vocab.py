@@ -57,6 +57,45 @@ class BKG(DefinedNamespace):
     sha256: URIRef
     classificationLevel: URIRef
 
+    # projects, performance indicators, legal basis, topics (issue 3)
+    Project: URIRef  # a project (项目支出 item) of one document, a prov:Activity
+    PerformanceIndicator: URIRef  # one row of a performance-indicator table
+    IndicatorCategory: URIRef  # a level-1 or level-2 indicator category, a skos:Concept
+    Topic: URIRef  # a topic concept assigned to projects from keywords
+    Issuer: URIRef  # a body that issues official documents, an org:Organization
+    hasProject: URIRef  # document -> project
+    project: URIRef  # dimension: the project an observation or indicator belongs to
+    projectCode: URIRef
+    supervisingDepartment: URIRef  # 主管部门, as printed
+    implementingUnit: URIRef  # 实施单位 / 项目承担单位, as printed
+    overallTarget: URIRef  # 年度总体目标 / 预期目标
+    actualOutcome: URIRef  # 实际完成情况
+    policyBasisText: URIRef  # 设立的政策依据, as printed
+    fundAllocation: URIRef  # 资金分配情况
+    executionPeriod: URIRef  # 资金执行时间
+    fundingSourceText: URIRef  # 资金来源, as printed
+    executionRate: URIRef  # 执行率 in percent
+    totalScore: URIRef  # 总分
+    legalBasis: URIRef  # project or document -> eli:LegalResource it rests on
+    topic: URIRef  # project -> Topic
+    indicatorLevel1: URIRef
+    indicatorLevel2: URIRef
+    targetText: URIRef
+    actualText: URIRef
+    targetComparator: URIRef
+    targetValue: URIRef
+    targetUnit: URIRef
+    actualComparator: URIRef
+    actualValue: URIRef
+    actualUnit: URIRef
+    weight: URIRef  # 分值
+    score: URIRef  # 得分
+    deviationReason: URIRef  # 偏差原因分析及改进措施
+    issuerCode: URIRef  # e.g. 新政办发
+    documentYear: URIRef  # year in the 文号
+    serialNumber: URIRef  # serial in the 文号
+    articleLabel: URIRef  # e.g. 第七十二条
+
     # concept schemes and notable individuals
     FunctionalClassification: URIRef
     EconomicClassification: URIRef
@@ -66,6 +105,8 @@ class BKG(DefinedNamespace):
     ExpenditureTypeScheme: URIRef
     ComparisonScheme: URIRef
     UnitOfMeasureScheme: URIRef
+    IndicatorCategoryScheme: URIRef
+    TopicScheme: URIRef
     functionalLevel1: URIRef
     functionalLevel2: URIRef
     functionalLevel3: URIRef
@@ -88,6 +129,8 @@ EXPTYPE = Namespace(CODE_BASE + "expenditure-type/")
 COMPARISON = Namespace(CODE_BASE + "comparison/")
 UOM = Namespace(CODE_BASE + "unit/")
 FUNCTIONAL = Namespace(CODE_BASE + "functional/")
+INDICATOR = Namespace(CODE_BASE + "indicator-category/")
+TOPIC = Namespace(CODE_BASE + "topic/")
 ECONOMIC = Namespace(CODE_BASE + "economic/")
 
 PREFIXES = {
@@ -105,4 +148,6 @@ PREFIXES = {
     "uom": UOM,
     "func": FUNCTIONAL,
     "econ": ECONOMIC,
+    "ind": INDICATOR,
+    "topic": TOPIC,
 }

@@ -47,7 +47,7 @@ def observation_key(record):
                      record.get("exptype") or "", record["comparison"]])
 
 
-def _literal(text, lang=None):
+def literal(text, lang=None):
     """A string literal, language-tagged when lang is given."""
     return Literal(text, lang=lang) if lang else Literal(text, datatype=XSD.string)
 
@@ -74,22 +74,22 @@ class GraphBuilder:
         year = Literal(str(m["year"]), datatype=XSD.gYear)
         for cls in (BKG.Disclosure, PROV.Entity, DCAT.Resource):
             self.add(doc, RDF.type, cls)
-        self.add(doc, RDFS.label, _literal(f"{m['unit']} {m['year']}年度部门{phase_zh}公开", "zh"))
+        self.add(doc, RDFS.label, literal(f"{m['unit']} {m['year']}年度部门{phase_zh}公开", "zh"))
         if m.get("title"):
-            self.add(doc, DCTERMS.title, _literal(m["title"], "zh"))
+            self.add(doc, DCTERMS.title, literal(m["title"], "zh"))
         self.add(doc, BKG.budgetUnit, unit)
         self.add(doc, BKG.fiscalYear, year)
         self.add(doc, BKG.phase, PHASE[m["phase"]])
-        self.add(doc, BKG.sourceFile, _literal(m["source_file"]))
-        self.add(doc, BKG.sha256, _literal(m["sha256"]))
+        self.add(doc, BKG.sourceFile, literal(m["source_file"]))
+        self.add(doc, BKG.sha256, literal(m["sha256"]))
         for cls in (BKG.BudgetUnit, ORG.FormalOrganization):
             self.add(unit, RDF.type, cls)
-        self.add(unit, SKOS.prefLabel, _literal(m["unit"], "zh"))
-        self.add(unit, RDFS.label, _literal(m["unit"], "zh"))
+        self.add(unit, SKOS.prefLabel, literal(m["unit"], "zh"))
+        self.add(unit, RDFS.label, literal(m["unit"], "zh"))
         self.add(self.dataset, RDF.type, QB.DataSet)
         self.add(self.dataset, QB.structure, BKG.dsd)
         self.add(self.dataset, PROV.wasDerivedFrom, doc)
-        self.add(self.dataset, RDFS.label, _literal(f"{m['unit']} {m['year']} {phase_zh}数据", "zh"))
+        self.add(self.dataset, RDFS.label, literal(f"{m['unit']} {m['year']} {phase_zh}数据", "zh"))
 
     def provenance(self, node, record):
         """Where a fact was printed: document, section heading and line."""
@@ -97,9 +97,9 @@ class GraphBuilder:
         if record.get("line"):
             self.add(node, BKG.sourceLine, Literal(record["line"], datatype=XSD.integer))
         if record.get("section"):
-            self.add(node, BKG.sourceSection, _literal(record["section"]))
+            self.add(node, BKG.sourceSection, literal(record["section"]))
         if record.get("text"):
-            self.add(node, BKG.sourceText, _literal(record["text"]))
+            self.add(node, BKG.sourceText, literal(record["text"]))
 
     def observation(self, record):
         """Triples of one figure record, merged with an identical earlier figure if there is one."""
@@ -138,18 +138,18 @@ class GraphBuilder:
         concept = classification_iri(record)
         if concept is not None:
             self.add(obs, BKG.classification, concept)
-            self.add(obs, BKG.printedName, _literal(record["name"]))
+            self.add(obs, BKG.printedName, literal(record["name"]))
             self.concept(concept, record)
         value = Literal(str(record["value"]), datatype=XSD.decimal)
         self.add(obs, BKG.amount if money else BKG.quantity, value)
         self.add(obs, BKG.unitOfMeasure, UOM[record["uom"]])
         if money:
-            self.add(obs, BKG.currency, _literal("CNY"))
-        self.add(obs, BKG.printedValue, _literal(record["printed"]))
+            self.add(obs, BKG.currency, literal("CNY"))
+        self.add(obs, BKG.printedValue, literal(record["printed"]))
         if record.get("printed_unit"):
-            self.add(obs, BKG.printedUnit, _literal(record["printed_unit"]))
+            self.add(obs, BKG.printedUnit, literal(record["printed_unit"]))
         if record.get("reason"):
-            self.add(obs, BKG.reason, _literal(record["reason"], "zh"))
+            self.add(obs, BKG.reason, literal(record["reason"], "zh"))
         self.provenance(obs, record)
 
     def concept(self, iri, record):
@@ -161,24 +161,24 @@ class GraphBuilder:
         scheme = BKG.FunctionalClassification if functional else BKG.EconomicClassification
         self.add(iri, RDF.type, SKOS.Concept)
         self.add(iri, SKOS.inScheme, scheme)
-        self.add(iri, SKOS.altLabel, _literal(record["name"], "zh"))
+        self.add(iri, SKOS.altLabel, literal(record["name"], "zh"))
         if record.get("level"):
             self.add(iri, BKG.classificationLevel, Literal(record["level"], datatype=XSD.integer))
         code = record.get("code")
         if code:
-            self.add(iri, SKOS.notation, _literal(code))
+            self.add(iri, SKOS.notation, literal(code))
             if len(code) > 3:
                 ns = FUNCTIONAL if functional else ECONOMIC
                 self.add(iri, SKOS.broader, ns[code[:-2]])
         elif record.get("path"):
-            self.add(iri, SKOS.altLabel, _literal("/".join(record["path"]), "zh"))
+            self.add(iri, SKOS.altLabel, literal("/".join(record["path"]), "zh"))
 
     def division(self, record):
         """Triples of an internal division (科室/处室) of the unit."""
         node = URIRef(f"{self.unit}/division/{short_hash(record['name'])}")
         for cls in (BKG.InternalDivision, ORG.OrganizationalUnit):
             self.add(node, RDF.type, cls)
-        self.add(node, SKOS.prefLabel, _literal(record["name"], "zh"))
+        self.add(node, SKOS.prefLabel, literal(record["name"], "zh"))
         self.add(node, ORG.unitOf, self.unit)
         self.add(self.unit, ORG.hasUnit, node)
         self.provenance(node, record)
@@ -191,27 +191,43 @@ class GraphBuilder:
             return
         self.concepts.add((node, RDF.type, BKG.GlossaryTerm))
         self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.add(scheme, RDFS.label, _literal(f"{self.meta['unit']} {self.meta['year']} 名词解释", "zh"))
+        self.add(scheme, RDFS.label, literal(f"{self.meta['unit']} {self.meta['year']} 名词解释", "zh"))
         for cls in (BKG.GlossaryTerm, SKOS.Concept):
             self.add(node, RDF.type, cls)
         self.add(node, SKOS.inScheme, scheme)
-        self.add(node, SKOS.prefLabel, _literal(record["term"], "zh"))
-        self.add(node, SKOS.definition, _literal(record["definition"], "zh"))
+        self.add(node, SKOS.prefLabel, literal(record["term"], "zh"))
+        self.add(node, SKOS.definition, literal(record["definition"], "zh"))
         self.provenance(node, record)
+
+
+def _main_functions(builder, record):
+    """The unit's main functions text, on the document."""
+    builder.add(builder.doc, BKG.mainFunctions, literal(record["text"], "zh"))
+
+
+HANDLERS = {
+    "figure": GraphBuilder.observation,
+    "division": GraphBuilder.division,
+    "glossary": GraphBuilder.glossary_term,
+    "functions": _main_functions,
+}
+
+
+def register(kind):
+    """Decorator: map records of ``kind`` with ``function(builder, record)`` (extension modules)."""
+    def decorate(function):
+        HANDLERS[kind] = function
+        return function
+    return decorate
 
 
 def map_document(meta, records, base):
     """Return (triples, figure count, warnings) for one document's metadata and records."""
+    import etl.mapping_extensions  # noqa: F401  (registers handlers of further record kinds)
     builder = GraphBuilder(base, meta)
     builder.document()
     for record in records:
-        kind = record["kind"]
-        if kind == "figure":
-            builder.observation(record)
-        elif kind == "division":
-            builder.division(record)
-        elif kind == "glossary":
-            builder.glossary_term(record)
-        elif kind == "functions":
-            builder.add(builder.doc, BKG.mainFunctions, _literal(record["text"], "zh"))
+        handler = HANDLERS.get(record["kind"])
+        if handler is not None:
+            handler(builder, record)
     return builder.triples, builder.figures, builder.warnings

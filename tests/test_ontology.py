@@ -29,7 +29,7 @@ CODE_LISTS = {
 CODES = [(name, key) for name in CODE_LISTS for key in sorted(getattr(codes, name))]
 
 DIMENSIONS = [BKG.refUnit, BKG.fiscalYear, BKG.phase, BKG.item, BKG.classification,
-              BKG.fundingSource, BKG.expenditureType, BKG.comparison]
+              BKG.fundingSource, BKG.expenditureType, BKG.comparison, BKG.project]
 MEASURES = [BKG.amount, BKG.quantity]
 ATTRIBUTES = {BKG.unitOfMeasure: True, BKG.currency: False, BKG.printedValue: False,
               BKG.printedUnit: False, BKG.reason: False, BKG.printedName: False}
