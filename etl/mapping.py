@@ -28,12 +28,18 @@ def document_iri(base, unit, year, phase):
     return URIRef(f"{base}doc/{short_hash(unit)}/{year}/{phase}")
 
 
+def classification_scheme(record):
+    """'functional' or 'economic': which classification a figure's code belongs to."""
+    item = record.get("classification_item") or record["item"]
+    return "economic" if item == "economic_expenditure" else "functional"
+
+
 def classification_iri(record):
     """IRI of the functional or economic concept of a figure, or None for unclassified figures."""
     if record.get("code"):
-        ns = FUNCTIONAL if record["item"] == "functional_expenditure" else ECONOMIC
+        ns = FUNCTIONAL if classification_scheme(record) == "functional" else ECONOMIC
         return ns[record["code"]]
-    if record.get("name") and record["item"] == "functional_expenditure":
+    if record.get("name") and classification_scheme(record) == "functional":
         path = record.get("path") or [record["name"]]
         return FUNCTIONAL["name-" + short_hash("|".join(path))]
     return None
@@ -43,8 +49,9 @@ def observation_key(record):
     """The natural key of an observation inside its document."""
     classification = record.get("code") or "|".join(record.get("path") or [record.get("name") or ""])
     name = record.get("name") or "" if record.get("code") else ""
-    return "|".join([record["item"], record["source"], classification, name,
-                     record.get("exptype") or "", record["comparison"]])
+    key = "|".join([record["item"], record["source"], classification, name,
+                    record.get("exptype") or "", record["comparison"]])
+    return key + "|" + record["project_key"] if record.get("project_key") else key
 
 
 def literal(text, lang=None):
@@ -66,6 +73,10 @@ class GraphBuilder:
     def add(self, s, p, o):
         """Add one triple."""
         self.triples.append((s, p, o))
+
+    def project_iri(self, key):
+        """IRI of a project of this document, from its merged name key."""
+        return URIRef(f"{self.doc}/project/{short_hash(key)}")
 
     def document(self):
         """Triples describing the document, its unit and its data set."""
@@ -135,6 +146,8 @@ class GraphBuilder:
         self.add(obs, BKG.comparison, COMPARISON[record["comparison"]])
         if record.get("exptype"):
             self.add(obs, BKG.expenditureType, EXPTYPE[record["exptype"]])
+        if record.get("project_key"):
+            self.add(obs, BKG.project, self.project_iri(record["project_key"]))
         concept = classification_iri(record)
         if concept is not None:
             self.add(obs, BKG.classification, concept)
@@ -157,7 +170,7 @@ class GraphBuilder:
         if iri in self.concepts:
             return
         self.concepts.add(iri)
-        functional = record["item"] == "functional_expenditure"
+        functional = classification_scheme(record) == "functional"
         scheme = BKG.FunctionalClassification if functional else BKG.EconomicClassification
         self.add(iri, RDF.type, SKOS.Concept)
         self.add(iri, SKOS.inScheme, scheme)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from etl.extract import extract_records
 from etl.extract.metadata import MetadataError, extract_metadata
-from etl.mapping import map_document
+from etl.mapping import document_iri, map_document, short_hash
+from etl.projects import link_projects
 from etl.read import InputError, read_document
 from etl.segment import segment
 
@@ -56,7 +57,13 @@ def process_document(document, base):
     except MetadataError as exc:
         raise ExtractionError(document["path"], str(exc)) from exc
     meta.update(source_file=document["name"], sha256=document["sha256"])
-    records = link_functional_codes(extract_records(blocks))
+    records = link_projects(link_functional_codes(extract_records(blocks)))
+    doc = document_iri(base, meta["unit"], meta["year"], meta["phase"])
+    for r in records:
+        if r.get("project_key"):
+            r["project_iri"] = f"{doc}/project/{short_hash(r['project_key'])}"
+            if r["kind"] == "legal_ref":
+                r["project"] = r["project_iri"]
     figures = [r for r in records if r["kind"] == "figure"]
     if len(figures) < MIN_FIGURES:
         last = next((i + 1 for i in range(len(document["lines"]) - 1, -1, -1)

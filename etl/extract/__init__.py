@@ -3,20 +3,12 @@
 One module per kind of fact; each takes blocks and returns records."""
 
 from etl.extract.functional import extract_functional_narrative
+from etl.extract.glossary import extract_glossary
+from etl.extract.keyfigures import extract_key_figures
 from etl.extract.narrative import extract_narrative_totals
+from etl.extract.personnel import extract_personnel
+from etl.extract.projects import extract_project_mentions
 from etl.extract.tables import interpret_table
-
-
-def _optional_extractors():
-    """Extractors of narrative facts (personnel, key figures, glossary), when present."""
-    found = []
-    for module, name in (("personnel", "extract_personnel"), ("keyfigures", "extract_key_figures"),
-                         ("glossary", "extract_glossary")):
-        try:
-            found.append(getattr(__import__(f"etl.extract.{module}", fromlist=[name]), name))
-        except (ImportError, AttributeError):
-            pass
-    return found
 
 
 def extract_records(blocks):
@@ -27,6 +19,8 @@ def extract_records(blocks):
             records.extend(interpret_table(block))
     records.extend(extract_narrative_totals(blocks))
     records.extend(extract_functional_narrative(blocks))
-    for extractor in _optional_extractors():
-        records.extend(extractor(blocks))
+    records.extend(extract_personnel(blocks))
+    records.extend(extract_key_figures(blocks))
+    records.extend(extract_glossary(blocks))
+    records.extend(extract_project_mentions(blocks))
     return records
