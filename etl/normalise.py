@@ -13,7 +13,7 @@ _MONEY_FACTORS = {"万元": Decimal(1), "亿元": Decimal(10000), "千元": Deci
 
 
 def parse_decimal(text):
-    """Parse a printed number ('10,938.34', ' 1237.62 ', '-27') to Decimal; None if not a number."""
+    """Parse a printed number ('12,345.67', ' 987.65 ', '-27') to Decimal; None if not a number."""
     if text is None:
         return None
     cleaned = str(text).strip().replace(" ", "").replace("\u3000", "")

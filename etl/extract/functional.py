@@ -1,6 +1,6 @@
 """Functional-classification items printed in running text, coded or by 类/款/项 names.
 
-'2080101 行政运行 1089.74 万元' and '社会保障和就业支出(类)人力资源和社会保障管理事务(款)行政运行(项):支出决算数为3,850.59万元'."""
+'2080101 行政运行 123.45 万元' and '社会保障和就业支出(类)人力资源和社会保障管理事务(款)行政运行(项):支出决算数为3,456.78万元'."""
 
 import re
 
@@ -21,7 +21,7 @@ def _level_of(code):
 
 
 def _coded_items(sentence, offset, section, line_of, source):
-    """Records for '2080101 行政运行 1089.74 万元' style items."""
+    """Records for '2080101 行政运行 123.45 万元' style items."""
     records = []
     for m in CODED.finditer(sentence):
         from etl.normalise import parse_decimal, to_wanyuan
