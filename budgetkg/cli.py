@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import click
 
 from budgetkg import config
-from budgetkg.store import (FormatError, OxigraphStore, QueryError, StoreError,
+from budgetkg.store import (RDF_FORMATS, FormatError, OxigraphStore, QueryError, StoreError,
                             default_result_format, format_results)
 
 STANDARD_PREFIXES = {
@@ -117,6 +117,7 @@ def build(paths, store_dir, base, strict):
                 if error:
                     failed.append(path)
                     echo_over_bar(f"error: {error}", err=True)
+        publish_downloads(store)
         total = store.count()
     published = len(documents) - len(failed)
     click.echo(f"published {published} of {len(documents)} documents into {store_dir} ({total} quads in store)")
@@ -124,6 +125,73 @@ def build(paths, store_dir, base, strict):
         click.echo(f"{len(failed)} of {len(documents)} documents failed: "
                    f"{', '.join(p.name for p in failed)}", err=True)
         sys.exit(1)
+
+
+def publish_downloads(store):
+    """Write the dumps of a version being written into it, so they are published together."""
+    if not store.writing:
+        return
+    from server.downloads import write_downloads
+    try:
+        write_downloads(store, store.version_dir / "downloads")
+    except (OSError, StoreError) as exc:
+        raise click.ClickException(f"cannot write the downloads: {exc}; nothing was published") from exc
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--graph", "graph_iri", help="Named graph for the triples (required unless the files hold quads).")
+@click.option("--format", "fmt", type=click.Choice(sorted(RDF_FORMATS)),
+              help="RDF format [default: from each file's extension].")
+@click.option("--replace", is_flag=True, help="Empty the named graph first.")
+@store_option
+def load(files, graph_iri, fmt, replace, store_dir):
+    """Import RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into a named graph."""
+    quad_formats = {"nq", "nquads", "trig"}
+    for path in files:
+        if not graph_iri and (fmt or path.suffix.lstrip(".")).lower() not in quad_formats:
+            raise click.ClickException(f"{path}: triples need a named graph; give --graph IRI")
+    with open_store(store_dir) as store:
+        try:
+            if replace and graph_iri:
+                store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+            for path in files:
+                before = store.count()
+                store.load(path, fmt, graph_iri)
+                click.echo(f"loaded {path}: {store.count() - before} new quads"
+                           + (f" into <{graph_iri}>" if graph_iri else ""))
+        except StoreError as exc:
+            raise click.ClickException(f"{exc}; nothing was published") from exc
+        publish_downloads(store)
+        total = store.count()
+    click.echo(f"published {len(files)} file(s) into {store_dir} ({total} quads in store)")
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--config", "config_file", envvar="BUDGETKG_CONFIG", type=click.Path(exists=True, dir_okay=False),
+              help="TOML settings file (env BUDGETKG_CONFIG); see docs/server.md.")
+@click.option("--threads", default=32, show_default=True, type=int, help="Request threads (waitress).")
+def serve(store_dir, host, port, config_file, threads):
+    """Serve the SPARQL endpoint, downloads and VoID description (waitress if installed)."""
+    from server import create_app
+
+    settings = {"CONFIG_FILE": config_file}
+    if click.get_current_context().get_parameter_source("store_dir").name != "DEFAULT":
+        settings["STORE"] = str(store_dir)
+    app = create_app({k: v for k, v in settings.items() if v})
+    app.extensions["budgetkg"]["pool"]()  # start the query workers now, not on the first query
+    click.echo(f"serving http://{host}:{port}/ (store {app.config['STORE']}, "
+               f"{app.config['WORKERS']} query workers, {app.config['QUERY_TIMEOUT']:g} s limit)", err=True)
+    try:
+        import waitress
+    except ImportError:
+        from werkzeug.serving import run_simple
+        run_simple(host, port, app, threaded=True)
+    else:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="budgetkg", _quiet=True)
 
 
 def read_query_argument(query):
@@ -192,30 +260,34 @@ def write_atomically(target, write):
     os.replace(tmp, target)
 
 
+def export_dataset(store, out_dir, echo=click.echo):
+    """Write budgetkg.nq.gz (everything) and graphs/*.ttl (one per named graph) into out_dir."""
+    from budgetkg.vocab import PREFIXES
+
+    prefixes = {**STANDARD_PREFIXES, **PREFIXES}
+    graph_dir = out_dir / "graphs"
+    graph_dir.mkdir(parents=True, exist_ok=True)
+
+    def write_nquads(fileobj):
+        with gzip.GzipFile(filename="budgetkg.nq", fileobj=fileobj, mode="wb", mtime=0) as gz:
+            store.dump_nquads(gz)
+
+    write_atomically(out_dir / EXPORT_FILE, write_nquads)
+    echo(f"wrote {out_dir / EXPORT_FILE} ({store.count()} quads)")
+    for iri, name in graph_file_names(store.graphs()).items():
+        write_atomically(graph_dir / name, lambda f, iri=iri: store.dump_graph_turtle(iri, f, prefixes))
+        echo(f"wrote {graph_dir / name} ({store.count(iri)} triples) <{iri}>")
+
+
 @main.command()
 @store_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write budgetkg.nq.gz and graphs/*.ttl into.")
 def export(store_dir, out_dir):
     """Export the store: gzipped N-Quads of everything and one Turtle file per named graph."""
-    from budgetkg.vocab import PREFIXES
-
-    prefixes = {**STANDARD_PREFIXES, **PREFIXES}
     with open_store(store_dir, must_exist=True) as store:
         try:
-            graph_dir = out_dir / "graphs"
-            graph_dir.mkdir(parents=True, exist_ok=True)
-
-            def write_nquads(fileobj):
-                with gzip.GzipFile(filename="budgetkg.nq", fileobj=fileobj, mode="wb", mtime=0) as gz:
-                    store.dump_nquads(gz)
-
-            write_atomically(out_dir / EXPORT_FILE, write_nquads)
-            click.echo(f"wrote {out_dir / EXPORT_FILE} ({store.count()} quads)")
-            for iri, name in graph_file_names(store.graphs()).items():
-                write_atomically(graph_dir / name,
-                                 lambda f, iri=iri: store.dump_graph_turtle(iri, f, prefixes))
-                click.echo(f"wrote {graph_dir / name} ({store.count(iri)} triples) <{iri}>")
+            export_dataset(store, out_dir)
         except OSError as exc:
             raise click.ClickException(f"cannot write export to {out_dir}: {exc}") from exc
         except StoreError as exc:

@@ -2,7 +2,9 @@
 
 GraphStore is the interface (a remote SPARQL store can implement it later); OxigraphStore is on disk."""
 
+import fcntl
 import os
+import shutil
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -114,16 +116,192 @@ class TermConverter:
         return f"{self.term(s)} {self.iri(p)} {self.term(o)} ."
 
 
+class Version:
+    """One published version opened read-only; holds a shared lock so it is not collected."""
+
+    def __init__(self, name, path, store, lock_fd):
+        self.name, self.path, self.store, self._lock_fd = name, path, store, lock_fd
+
+    def close(self):
+        """Drop the store and release the reader lock."""
+        self.store = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+
+class Versions:
+    """The versioned layout of a store directory: `versions/<n>/{data,downloads}` and `current`.
+
+    Writers build version n+1 beside the published one (under `write.lock`) and publish it by
+    replacing the `current` pointer file atomically; readers open `versions/<current>/data`
+    read-only under a shared lock on `versions/<n>/readers.lock`; versions older than the
+    current one that no reader holds are deleted. A directory holding a pre-versioning store
+    (RocksDB files at the top) is "legacy" and is read and written in place."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.versions = self.root / "versions"
+        self.pointer = self.root / "current"
+
+    def is_legacy(self):
+        """True for a plain pyoxigraph store directory made before versioning."""
+        return not self.versions.is_dir() and any(
+            (self.root / marker).exists() for marker in ("CURRENT", "IDENTITY", "OPTIONS"))
+
+    def data_dir(self, name):
+        """The RocksDB directory of a version."""
+        return self.versions / str(name) / "data"
+
+    def downloads_dir(self, name):
+        """The directory holding a version's dumps."""
+        return self.versions / str(name) / "downloads"
+
+    def current(self):
+        """Return the name of the published version, or None when nothing is published."""
+        try:
+            return self.pointer.read_text(encoding="ascii").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def names(self):
+        """Return the numeric version names present on disk, ascending."""
+        if not self.versions.is_dir():
+            return []
+        return sorted((int(p.name) for p in self.versions.iterdir() if p.name.isdigit()))
+
+    def open_current(self, attempts=5):
+        """Open the published version read-only, or return None if there is none."""
+        for _ in range(attempts):
+            name = self.current()
+            if name is None:
+                return None
+            try:
+                fd = os.open(self.versions / name / "readers.lock", os.O_RDONLY)
+            except FileNotFoundError:
+                continue  # collected between reading the pointer and opening it: read it again
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            data = self.data_dir(name)
+            if not data.is_dir():
+                os.close(fd)
+                continue
+            try:
+                return Version(name, data, ox.Store.read_only(str(data)), fd)
+            except OSError as exc:
+                os.close(fd)
+                raise StoreError(f"cannot open store version {data}: {exc}") from exc
+        raise StoreError(f"store at {self.root} keeps changing; cannot open the current version")
+
+    def lock_writer(self):
+        """Take the exclusive writer lock (non-blocking); return its descriptor."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreError(f"another process is writing the store at {self.root}; try again later")
+        return fd
+
+    def begin(self):
+        """Create the directory of the next version (writer lock held); return its name."""
+        current = self.current()
+        for stale in self.names():  # unpublished leftovers of a crashed writer
+            if current is None or stale > int(current):
+                shutil.rmtree(self.versions / str(stale), ignore_errors=True)
+        name = str(max([int(current or 0), *self.names()]) + 1)
+        (self.versions / name).mkdir(parents=True)
+        (self.versions / name / "readers.lock").touch()
+        return name
+
+    def publish(self, name):
+        """Point `current` at the version (atomic rename), then collect unused old versions."""
+        tmp = self.root / "current.tmp"
+        tmp.write_text(name + "\n", encoding="ascii")
+        with open(tmp, "rb") as fileobj:
+            os.fsync(fileobj.fileno())
+        os.replace(tmp, self.pointer)
+        self.collect()
+
+    def discard(self, name):
+        """Delete an unpublished version."""
+        shutil.rmtree(self.versions / name, ignore_errors=True)
+
+    def collect(self):
+        """Delete versions older than the current one that no reader holds."""
+        current = self.current()
+        if current is None:
+            return
+        for old in self.names():
+            if old >= int(current):
+                continue
+            try:
+                fd = os.open(self.versions / str(old) / "readers.lock", os.O_RDONLY)
+            except FileNotFoundError:
+                fd = None
+            try:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                trash = self.versions / f".trash-{old}-{os.getpid()}"
+                os.replace(self.versions / str(old), trash)
+                shutil.rmtree(trash, ignore_errors=True)
+            except (BlockingIOError, FileNotFoundError, OSError):
+                pass  # a reader still uses it (or another collector got there first)
+            finally:
+                if fd is not None:
+                    os.close(fd)
+
+
 class OxigraphStore(GraphStore):
-    """A persistent pyoxigraph (RocksDB) store in a directory; one writer process at a time."""
+    """A persistent pyoxigraph (RocksDB) store in a directory of versions; one writer at a time.
+
+    Reads use the published version (read-only); the first write starts a new version copied
+    from it, and close() publishes that version atomically, so readers never see a half-built
+    store. Leaving a `with` block by an exception discards the unpublished version."""
 
     def __init__(self, path):
         self.path = Path(path)
+        self.versions = Versions(self.path)
+        self._reader = self._writer_lock = self.writing = None
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(self.path))
+            if self.versions.is_legacy():
+                self._store = ox.Store(str(self.path))
+            else:
+                self._reader = self.versions.open_current()
+                self._store = self._reader.store if self._reader else ox.Store()
         except OSError as exc:
             raise StoreError(f"cannot open store at {self.path}: {exc}") from exc
+
+    @property
+    def version_dir(self):
+        """The directory of the version being written (or read); None for legacy or empty stores."""
+        name = self.writing or (self._reader.name if self._reader else None)
+        return self.versions.versions / name if name else None
+
+    def _begin_write(self):
+        """Start a new version copied from the published one (no-op for legacy stores)."""
+        self._check_open()
+        if self.writing or self.versions.is_legacy():
+            return
+        self._writer_lock = self.versions.lock_writer()
+        try:
+            name = self.versions.begin()
+            data = self.versions.data_dir(name)
+            if self._reader is not None:
+                self._reader.store.backup(str(data))
+            self._store = ox.Store(str(data))
+        except OSError as exc:
+            os.close(self._writer_lock)
+            self._writer_lock = None
+            raise StoreError(f"cannot start a new version of {self.path}: {exc}") from exc
+        self.writing = name
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def __exit__(self, exc_type, *exc_info):
+        self.close(publish=exc_type is None)
 
     def _check_open(self):
         # Methods use self._store directly and never keep it in a local variable: a traceback
@@ -143,6 +321,7 @@ class OxigraphStore(GraphStore):
             lines = dict.fromkeys(convert.triple_line(t) for t in triples)
         except (ValueError, TypeError) as exc:
             raise StoreError(f"cannot convert triples for <{graph_iri}>: {exc}") from exc
+        self._begin_write()
         update = f"DROP SILENT GRAPH {graph}"
         if lines:
             update += f" ;\nINSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(lines) + "\n} }"
@@ -169,6 +348,7 @@ class OxigraphStore(GraphStore):
         rdf_format = RDF_FORMATS.get((fmt or "").lower())
         if rdf_format is None:
             raise StoreError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(RDF_FORMATS))}")
+        self._begin_write()
         try:
             to_graph = ox.NamedNode(graph_iri) if graph_iri else None
             self._store.load(format=rdf_format, to_graph=to_graph, base_iri=base_iri, **source)
@@ -185,6 +365,16 @@ class OxigraphStore(GraphStore):
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"query failed: {exc}") from exc
 
+    def update(self, sparql, base_iri=None):
+        """Apply a SPARQL Update in one transaction (in the new version); QueryError if invalid."""
+        self._begin_write()
+        try:
+            self._store.update(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"update failed: {exc}") from exc
+
     def graphs(self):
         """Return the named graph IRIs, sorted."""
         self._check_open()
@@ -195,6 +385,15 @@ class OxigraphStore(GraphStore):
         try:
             self._check_open()
             self._store.dump(fileobj, ox.RdfFormat.N_QUADS)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"cannot dump store: {exc}") from exc
+
+    def dump_trig(self, fileobj, prefixes=None):
+        """Write the whole dataset as TriG, abbreviating IRIs with the given prefixes."""
+        prefixes = {name: str(ns) for name, ns in (prefixes or {}).items()}
+        try:
+            self._check_open()
+            self._store.dump(fileobj, ox.RdfFormat.TRIG, prefixes=prefixes)
         except (OSError, ValueError) as exc:
             raise StoreError(f"cannot dump store: {exc}") from exc
 
@@ -215,14 +414,27 @@ class OxigraphStore(GraphStore):
             return len(self._store)
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
 
-    def close(self):
-        """Flush and drop the pyoxigraph store so its directory lock is released."""
-        if self._store is not None:
-            try:
+    def close(self, publish=True):
+        """Publish the version being written (or discard it), then release stores and locks."""
+        if self._store is None:
+            return
+        try:
+            if self.writing:
                 self._store.flush()
-            except OSError:
-                pass
-            self._store = None
+            elif self.versions.is_legacy():
+                self._store.flush()
+        except OSError:
+            pass
+        self._store = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self.writing:
+            try:
+                self.versions.publish(self.writing) if publish else self.versions.discard(self.writing)
+            finally:
+                os.close(self._writer_lock)
+                self._writer_lock = self.writing = None
 
 
 def format_results(result, fmt):

@@ -47,3 +47,60 @@ def built_store_run(tmp_path_factory, examples_dir):
 def built_store(built_store_run):
     """The directory of a store holding every example; do not write to it."""
     return built_store_run[0]
+
+
+# --- server fixtures ---------------------------------------------------------------------------------
+
+W3C_DIR = REPO.parent / "shared" / "w3c" / "sparql11-protocol"
+
+
+@pytest.fixture(scope="session")
+def make_app():
+    """Factory for server apps over a store (settings as keyword arguments); pools stop at session end."""
+    from server import create_app
+
+    apps = []
+
+    def make(store_dir, **settings):
+        app = create_app({"STORE": str(store_dir), "WORKERS": 2, "QUERY_TIMEOUT": 20,
+                          "TESTING": True, **settings})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["budgetkg"]["close"]()
+
+
+@pytest.fixture(scope="session")
+def app(make_app, built_store):
+    """The server app over the store built from the examples (read-only)."""
+    return make_app(built_store)
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def w3c_manifest():
+    """The W3C SPARQL 1.1 Protocol manifest (skipped when ../shared/w3c is absent)."""
+    path = W3C_DIR / "manifest.ttl"
+    if not path.is_file():
+        pytest.skip(f"no W3C protocol tests at {W3C_DIR}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def w3c_store(tmp_path_factory, w3c_manifest):
+    """A store holding data1..3.nt as the named graphs the manifest expects, loaded with `budgetkg load`."""
+    from w3c_runner import data_files
+
+    store_dir = tmp_path_factory.mktemp("w3c") / "store"
+    for path, graph in data_files(w3c_manifest).items():
+        result = CliRunner().invoke(main, ["load", str(path), "--graph", graph, "--store", str(store_dir)])
+        if result.exit_code != 0:
+            pytest.fail(f"budgetkg load failed:\n{result.output}", pytrace=False)
+    return store_dir

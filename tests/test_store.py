@@ -193,3 +193,62 @@ def test_format_results_for_construct(store):
     assert len(format_results(store.query(construct), "nt").decode().splitlines()) == 3
     with pytest.raises(FormatError, match="CONSTRUCT"):
         format_results(store.query(construct), "csv")
+
+
+# --- versions: build into a new version, publish atomically, collect unused old ones ---------------
+
+def test_writes_are_invisible_until_close_publishes_them(tmp_path):
+    from budgetkg.store import Versions
+    with OxigraphStore(tmp_path / "store") as first:
+        first.replace_graph(G1, make_triples(3, "a"))
+    versions = Versions(tmp_path / "store")
+    published = versions.current()
+    writer = OxigraphStore(tmp_path / "store")
+    writer.replace_graph(G2, make_triples(4, "b"))
+    assert versions.current() == published  # still building
+    with OxigraphStore(tmp_path / "store") as reader:
+        assert reader.graphs() == [G1]
+    writer.close()
+    assert int(versions.current()) > int(published)
+    with OxigraphStore(tmp_path / "store") as reader:
+        assert reader.graphs() == [G1, G2]
+
+
+def test_exception_inside_with_discards_the_new_version(tmp_path):
+    from budgetkg.store import Versions
+    with OxigraphStore(tmp_path / "store") as first:
+        first.replace_graph(G1, make_triples(3, "a"))
+    published = Versions(tmp_path / "store").current()
+    with pytest.raises(KeyboardInterrupt):
+        with OxigraphStore(tmp_path / "store") as store:
+            store.replace_graph(G1, make_triples(9, "half"))
+            raise KeyboardInterrupt
+    assert Versions(tmp_path / "store").current() == published
+    assert Versions(tmp_path / "store").names() == [int(published)]
+    with OxigraphStore(tmp_path / "store") as reader:
+        assert reader.count(G1) == 3
+
+
+def test_a_reader_keeps_its_version_until_it_lets_go(tmp_path):
+    from budgetkg.store import Versions
+    with OxigraphStore(tmp_path / "store") as store:
+        store.replace_graph(G1, make_triples(3, "old"))
+    versions = Versions(tmp_path / "store")
+    in_flight = versions.open_current()  # what a query worker holds while a query runs
+    with OxigraphStore(tmp_path / "store") as store:
+        store.replace_graph(G1, make_triples(5, "new"))
+    assert len(in_flight.store) == 3  # the old data, complete
+    assert int(in_flight.name) in versions.names()  # not collected while held
+    in_flight.close()
+    versions.collect()
+    assert versions.names() == [int(versions.current())]
+
+
+def test_second_writer_is_refused_cleanly(tmp_path):
+    with OxigraphStore(tmp_path / "store") as first:
+        first.replace_graph(G1, make_triples(1, "a"))
+        with OxigraphStore(tmp_path / "store") as second:
+            with pytest.raises(StoreError, match="another process is writing"):
+                second.replace_graph(G2, make_triples(1, "b"))
+    with OxigraphStore(tmp_path / "store") as reader:
+        assert reader.graphs() == [G1]

@@ -1,0 +1,120 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: queries run in killable workers, updates need a token.
+
+GET without a query answers the Service Description (RDF by conneg, or a small query form for browsers)."""
+
+import hmac
+
+from flask import Blueprint, current_app, g, make_response, render_template_string, request
+
+from server import describe
+from server.errors import BadRequest, Forbidden, MethodNotAllowed, ServiceUnavailable
+from server.protocol import MEDIA, OFFERS, analyse, negotiate, read_operation
+
+bp = Blueprint("sparql", __name__)
+METHODS = ["GET", "POST", "OPTIONS"]
+PREFIXES = None
+
+
+def prefixes():
+    """Prefixes for Turtle / RDF/XML results: the standard ones and the budgetkg vocabulary."""
+    global PREFIXES
+    if PREFIXES is None:
+        from budgetkg.cli import STANDARD_PREFIXES
+        from budgetkg.vocab import PREFIXES as VOCAB
+        PREFIXES = {name: str(ns) for name, ns in {**STANDARD_PREFIXES, **VOCAB}.items()}
+    return PREFIXES
+
+
+@bp.route("/sparql/", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def endpoint():
+    """Answer a SPARQL query or update, or describe the service."""
+    if request.method not in METHODS:
+        raise MethodNotAllowed(f"{request.method} is not allowed here; use GET or POST",
+                               {"Allow": ", ".join(METHODS)})
+    if request.method == "OPTIONS":
+        response = make_response("", 204)
+        response.headers["Allow"] = ", ".join(METHODS)
+        return response
+    operation = read_operation()
+    if operation is None:
+        if request.method == "POST":
+            raise BadRequest("the request has no query or update parameter")
+        return describe.service_description()
+    g.operation = operation
+    return run_update(operation) if operation.kind == "update" else run_query(operation)
+
+
+def check_service(analysis):
+    """Refuse SERVICE unless the operator allowed it."""
+    if analysis.uses_service and not current_app.config["ALLOW_SERVICE"]:
+        raise Forbidden("SERVICE (federated query) is disabled on this endpoint: it never makes "
+                        "outbound requests. Download the data from /downloads and query it locally.")
+
+
+def run_query(operation):
+    """Check, negotiate and run a query on the worker pool."""
+    analysis = analyse(operation.text)
+    if analysis.form == "update":
+        raise BadRequest("this is a SPARQL Update, not a query; send it as `update` (updates are disabled "
+                         "unless the operator configured a token)")
+    check_service(analysis)
+    fmt = operation.format
+    formats, refusals = {}, {}
+    for kind in OFFERS:
+        try:
+            formats[kind] = negotiate(kind, fmt)
+        except Exception as exc:  # noqa: BLE001 - only NotAcceptable can come out of negotiate
+            if analysis.form == kind:
+                raise
+            refusals[kind] = str(exc)
+    config = current_app.config
+    job = {"query": operation.text, "default_graphs": operation.default_graphs,
+           "named_graphs": operation.named_graphs, "has_dataset": analysis.has_dataset,
+           "formats": formats, "not_acceptable": refusals, "max_rows": config["MAX_ROWS"],
+           "prefixes": prefixes(), "base_iri": describe.base_url() + "sparql"}
+    reply = current_app.extensions["budgetkg"]["pool"]().run(
+        job, config["QUERY_TIMEOUT"], config["QUEUE_TIMEOUT"])
+    if reply[0] == "error":
+        raise describe.error_for(reply[1], reply[2])
+    _, kind, key, body, truncated, version = reply
+    response = make_response(body)
+    response.headers["Content-Type"] = MEDIA[key] + ("; charset=utf-8" if key in ("csv", "tsv") else "")
+    response.headers["X-Store-Version"] = version
+    if truncated:
+        response.headers["X-Result-Truncated"] = f"true; max-rows={config['MAX_ROWS']}"
+    response.vary.add("Accept")
+    return response
+
+
+def authorised():
+    """True when updates are enabled and the request carries the operator token."""
+    token = current_app.config.get("UPDATE_TOKEN")
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
+def run_update(operation):
+    """Apply an update to a new store version (operator token required), killed after the time limit."""
+    if not authorised():
+        raise Forbidden("this endpoint is read-only: SPARQL Update is refused"
+                        + (" (wrong or missing operator token)" if current_app.config.get("UPDATE_TOKEN") else ""))
+    if operation.default_graphs or operation.named_graphs:
+        raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
+    check_service(analyse(operation.text))
+    from server.pool import Worker
+    worker = Worker(current_app.config["STORE"], current_app.config["ISOLATE_NETWORK"]
+                    and not current_app.config["ALLOW_SERVICE"])
+    timeout = current_app.config["QUERY_TIMEOUT"]
+    try:
+        if not worker.wait_ready(timeout):
+            raise ServiceUnavailable("could not start the update process")
+        worker.conn.send({"update": operation.text, "base_iri": request.base_url})
+        if not worker.conn.poll(timeout):
+            raise ServiceUnavailable(f"update timed out after {timeout:g} s and was rolled back")
+        status, message = worker.conn.recv()
+    finally:
+        worker.kill()  # killing before publication leaves the published version untouched
+    if status != 200:
+        raise describe.error_for(status, message)
+    return make_response(message + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"})

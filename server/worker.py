@@ -1,0 +1,131 @@
+"""Query worker processes: each opens the published store version read-only and runs one query at a time.
+
+Workers are separate processes so that a query over its time limit can be killed (pyoxigraph cannot
+cancel a running query); a worker that starts a query on a version keeps it until the query ends."""
+
+import ctypes
+import os
+import signal
+import sys
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from budgetkg.store import Versions
+from server.results import result_kind, serialize
+
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def isolate_network():
+    """Move this process into an empty network namespace (Linux); return True if that worked."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
+    except (OSError, AttributeError):
+        return False
+
+
+class Reader:
+    """The store version this worker reads, reopened when a new version is published."""
+
+    def __init__(self, store_dir):
+        self.versions = Versions(store_dir)
+        self.version = None
+        self.legacy = None
+
+    def store(self):
+        """Return (version name, pyoxigraph store) for the current version, or (None, None)."""
+        if self.versions.is_legacy():
+            if self.legacy is None:
+                self.legacy = ox.Store.read_only(str(self.versions.root))
+            return "legacy", self.legacy
+        current = self.versions.current()
+        if self.version is None or self.version.name != current:
+            if self.version is not None:
+                self.version.close()
+            self.version = self.versions.open_current()
+            self.versions.collect()
+        return (self.version.name, self.version.store) if self.version else (None, None)
+
+
+def dataset_arguments(job):
+    """Keyword arguments for Store.query: protocol dataset, the query's own FROM, or the union."""
+    if job["default_graphs"] or job["named_graphs"]:
+        return {"default_graph": [ox.NamedNode(iri) for iri in job["default_graphs"]],
+                "named_graphs": [ox.NamedNode(iri) for iri in job["named_graphs"]]}
+    return {} if job["has_dataset"] else {"use_default_graph_as_union": True}
+
+
+def run_job(reader, job):
+    """Run one query job; return ("ok", kind, fmt, body, truncated, version) or ("error", status, message)."""
+    try:
+        version, store = reader.store()
+    except Exception as exc:  # noqa: BLE001 - reported to the client, the worker lives on
+        return "error", 503, f"cannot open the store: {exc}"
+    if store is None:
+        return "error", 503, "nothing is published yet; run `budgetkg build` or `budgetkg load` first"
+    try:
+        kwargs = dataset_arguments(job)
+    except ValueError as exc:
+        return "error", 400, f"invalid graph IRI in default-graph-uri or named-graph-uri: {exc}"
+    try:
+        result = store.query(job["query"], base_iri=job.get("base_iri"), **kwargs)
+        kind = result_kind(result)
+        fmt = job["formats"].get(kind)
+        if fmt is None:
+            return "error", 406, job["not_acceptable"].get(kind, "no acceptable result format")
+        body, truncated = serialize(result, fmt, job["max_rows"], job.get("prefixes"))
+        return "ok", kind, fmt, body, truncated, version
+    except SyntaxError as exc:
+        return "error", 400, f"invalid SPARQL: {exc}"
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        return "error", 500, f"query evaluation failed: {exc}"
+    finally:
+        result = None  # noqa: F841 - drop the iterator before the next job
+
+
+def apply_update(store_dir, text, base_iri):
+    """Apply an update in a new version and publish it with fresh downloads; return (status, message)."""
+    from budgetkg.store import OxigraphStore, QueryError, StoreError
+    from server.downloads import write_downloads
+    try:
+        with OxigraphStore(store_dir) as store:
+            store.update(text, base_iri=base_iri)
+            if store.writing:
+                write_downloads(store, store.version_dir / "downloads")
+            version = store.writing
+        return 200, f"update applied; published version {version}"
+    except QueryError as exc:
+        return 400, f"invalid SPARQL Update: {exc}"
+    except StoreError as exc:
+        return 503, str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported to the operator
+        return 500, f"update failed: {exc}"
+
+
+def worker_main(conn, store_dir, isolate):
+    """Serve jobs from the socket until it closes or a None job arrives."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    try:  # die with the server even in the middle of a query (Linux: PR_SET_PDEATHSIG)
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    isolated = isolate_network() if isolate else False
+    conn.send(("ready", os.getpid(), isolated))
+    reader = Reader(store_dir)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            break
+        if job is None:
+            break
+        if "update" in job:
+            conn.send(apply_update(store_dir, job["update"], job["base_iri"]))
+        else:
+            conn.send(run_job(reader, job))
+
+
+if __name__ == "__main__":
+    worker_main(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == "isolate")
