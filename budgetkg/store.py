@@ -27,6 +27,9 @@ RESULT_FORMATS = {
 GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 
 
+FLUSH_EVERY = 50  # documents between flushes of the write buffer during a build
+
+
 class StoreError(Exception):
     """The store could not be opened, read or written."""
 
@@ -329,6 +332,9 @@ class OxigraphStore(GraphStore):
             self._store.update(update)
         except (SyntaxError, OSError, RuntimeError) as exc:
             raise StoreError(f"cannot replace graph <{graph_iri}>: {exc}") from exc
+        self._writes = getattr(self, "_writes", 0) + 1
+        if self._writes % FLUSH_EVERY == 0:
+            self._store.flush()  # write RocksDB's memtables to disk: memory stays flat on big builds
         return len(lines)
 
     def load(self, path_or_data, fmt=None, graph_iri=None, base_iri=None):

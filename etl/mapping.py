@@ -3,6 +3,7 @@
 IRIs follow docs/iri-policy.md: natural keys hashed under the base; no blank nodes."""
 
 import hashlib
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -11,6 +12,18 @@ from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM
                             SOURCE, UOM)
 
 MONEY = "wanyuan"
+
+
+@lru_cache(maxsize=4096)
+def code_iri(namespace, key):
+    """A code-list IRI (item, funding source, phase …), cached: code lists are small."""
+    return namespace[key]
+
+
+@lru_cache(maxsize=4096)
+def typed(value, datatype):
+    """A typed literal from its lexical form, cached (years, lines and amounts repeat)."""
+    return Literal(value, datatype=datatype)
 
 
 def short_hash(text):
@@ -54,6 +67,7 @@ def observation_key(record):
     return key + "|" + record["project_key"] if record.get("project_key") else key
 
 
+@lru_cache(maxsize=16384)
 def literal(text, lang=None):
     """A string literal, language-tagged when lang is given."""
     return Literal(text, lang=lang) if lang else Literal(text, datatype=XSD.string)
@@ -106,7 +120,7 @@ class GraphBuilder:
         """Where a fact was printed: document, section heading and line."""
         self.add(node, PROV.wasDerivedFrom, self.doc)
         if record.get("line"):
-            self.add(node, BKG.sourceLine, Literal(record["line"], datatype=XSD.integer))
+            self.add(node, BKG.sourceLine, typed(str(record["line"]), XSD.integer))
         if record.get("section"):
             self.add(node, BKG.sourceSection, literal(record["section"]))
         if record.get("text"):
@@ -139,13 +153,13 @@ class GraphBuilder:
         self.add(obs, RDF.type, BKG.AmountObservation if money else BKG.QuantityObservation)
         self.add(obs, QB.dataSet, self.dataset)
         self.add(obs, BKG.refUnit, self.unit)
-        self.add(obs, BKG.fiscalYear, Literal(str(self.meta["year"]), datatype=XSD.gYear))
-        self.add(obs, BKG.phase, PHASE[self.meta["phase"]])
-        self.add(obs, BKG.item, ITEM[record["item"]])
-        self.add(obs, BKG.fundingSource, SOURCE[record["source"]])
-        self.add(obs, BKG.comparison, COMPARISON[record["comparison"]])
+        self.add(obs, BKG.fiscalYear, typed(str(self.meta["year"]), XSD.gYear))
+        self.add(obs, BKG.phase, code_iri(PHASE, self.meta["phase"]))
+        self.add(obs, BKG.item, code_iri(ITEM, record["item"]))
+        self.add(obs, BKG.fundingSource, code_iri(SOURCE, record["source"]))
+        self.add(obs, BKG.comparison, code_iri(COMPARISON, record["comparison"]))
         if record.get("exptype"):
-            self.add(obs, BKG.expenditureType, EXPTYPE[record["exptype"]])
+            self.add(obs, BKG.expenditureType, code_iri(EXPTYPE, record["exptype"]))
         if record.get("project_key"):
             self.add(obs, BKG.project, self.project_iri(record["project_key"]))
         concept = classification_iri(record)
@@ -153,9 +167,9 @@ class GraphBuilder:
             self.add(obs, BKG.classification, concept)
             self.add(obs, BKG.printedName, literal(record["name"]))
             self.concept(concept, record)
-        value = Literal(str(record["value"]), datatype=XSD.decimal)
+        value = typed(str(record["value"]), XSD.decimal)
         self.add(obs, BKG.amount if money else BKG.quantity, value)
-        self.add(obs, BKG.unitOfMeasure, UOM[record["uom"]])
+        self.add(obs, BKG.unitOfMeasure, code_iri(UOM, record["uom"]))
         if money:
             self.add(obs, BKG.currency, literal("CNY"))
         self.add(obs, BKG.printedValue, literal(record["printed"]))

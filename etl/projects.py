@@ -27,10 +27,9 @@ MONEY_FACTS = (("initial_budget", "project_initial_budget"), ("budget", "project
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    """A jieba tokenizer with the shipped domain dictionary (loaded once)."""
-    tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(str(DATA / "domain_dict.txt"))
-    return tokenizer
+    """jieba's default tokenizer (also used by jieba.analyse) with the domain dictionary added once."""
+    jieba.load_userdict(str(DATA / "domain_dict.txt"))
+    return jieba.dt
 
 
 def name_key(name):
@@ -42,9 +41,10 @@ def name_key(name):
     return key or name
 
 
+@lru_cache(maxsize=8192)
 def tokens(name):
     """Content tokens of a project name (jieba with the domain dictionary)."""
-    return {t for t in _tokenizer().lcut(name_key(name)) if t.strip() and t not in STOP_TOKENS}
+    return frozenset(t for t in _tokenizer().lcut(name_key(name)) if t.strip() and t not in STOP_TOKENS)
 
 
 def similarity(a, b):
@@ -131,8 +131,9 @@ def topic_table():
 
 def project_topics(project, indicator_names, limit=3):
     """A few topics for a project, from jieba keywords of its names, goals and indicators."""
-    goal = str(project["facts"].get("overall_target", {}).get("value", ""))
+    goal = str(project["facts"].get("overall_target", {}).get("value", ""))[:200]
     text = " ".join([project["name"]] * 3 + project["alt_names"] + [goal] + indicator_names)
+    _tokenizer()
     tags = dict(jieba.analyse.extract_tags(text, topK=30, withWeight=True))
     name_text = " ".join([project["name"]] + project["alt_names"])
     scores = []
