@@ -292,3 +292,32 @@ def export(store_dir, out_dir):
             raise click.ClickException(f"cannot write export to {out_dir}: {exc}") from exc
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True,
+              help="A readable report, or the standard SHACL validation report in Turtle or JSON-LD.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
+              help="Exit 1 when anything at or above this severity is found.")
+def validate(files, store_dir, fmt, fail_on):
+    """Validate the store (or RDF FILES) against shapes/: our model's violations and documents' findings."""
+    from budgetkg.validate import ValidationError, file_items, store_items, validate_items
+    from budgetkg.validate_report import format_text
+
+    try:
+        if files:
+            items = file_items(files)
+        else:
+            if not store_dir.is_dir():
+                raise click.ClickException(f"no store at {store_dir}; run `budgetkg build` first")
+            items = store_items(store_dir)
+        result = validate_items(items)
+    except ValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "text":
+        click.echo(format_text(result))
+    else:
+        click.echo(result.report_graph().serialize(format="turtle" if fmt == "ttl" else "json-ld"))
+    sys.exit(1 if result.fails(fail_on) else 0)

@@ -23,6 +23,7 @@ class BKG(DefinedNamespace):
     QuantityObservation: URIRef  # a count, area or other non-money figure
     GlossaryTerm: URIRef  # a 名词解释 entry, a skos:Concept
     FigureItem: URIRef  # a kind of figure (本年支出, 三公经费 ...), a skos:Concept
+    TemplatePlaceholder: URIRef  # an unfilled template placeholder printed in a document (占**%)
 
     # data structure definition and dimensions
     dsd: URIRef

@@ -97,14 +97,14 @@ def app_config(key):
 
 def create_app(test_config=None):
     """Create the Flask application (settings, worker pool on first query, blueprints, CORS)."""
-    from server import describe, downloads, errors, home, sparql
+    from server import describe, downloads, entity, errors, home, search, sparql, workbench
 
     app = Flask(__name__)
     load_settings(app, test_config)
     get_pool, close_pool = pool_factory(app)
     app.extensions["budgetkg"] = {"versions": Versions(app.config["STORE"]), "pool": get_pool,
                                   "close": close_pool}
-    for blueprint in (errors.bp, sparql.bp, downloads.bp, describe.bp, home.bp):
+    for blueprint in (errors.bp, sparql.bp, downloads.bp, describe.bp, home.bp, entity.bp, search.bp, workbench.bp):
         app.register_blueprint(blueprint)
     app.after_request(add_cors)
     return app

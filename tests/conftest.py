@@ -104,3 +104,46 @@ def w3c_store(tmp_path_factory, w3c_manifest):
         if result.exit_code != 0:
             pytest.fail(f"budgetkg load failed:\n{result.output}", pytrace=False)
     return store_dir
+
+
+# --- page fixtures (issue 6) -------------------------------------------------------------------------
+
+SCRIPT = "<script>alert('x')</script>"
+INLINE_TTL = f"""@prefix bkg: <https://budgetkg.org/def#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://budgetkg.org/unit/evil> a bkg:BudgetUnit ; skos:prefLabel "养老保险中心{SCRIPT}"@zh .
+<https://budgetkg.org/doc/evil/2024/budget> a bkg:Disclosure ; bkg:budgetUnit <https://budgetkg.org/unit/evil> ;
+  bkg:fiscalYear "2024"^^xsd:gYear ; bkg:phase <https://budgetkg.org/code/phase/budget> ;
+  rdfs:label "evil 2024 {SCRIPT}" ; bkg:mainFunctions "负责{SCRIPT}养老保险" ;
+  bkg:hasProject <https://budgetkg.org/doc/evil/2024/budget/project/p1> .
+<https://budgetkg.org/doc/evil/2024/budget/project/p1> a bkg:Project ; skos:prefLabel "养老保险项目{SCRIPT}"@zh ;
+  prov:wasDerivedFrom <https://budgetkg.org/doc/evil/2024/budget> ; bkg:sourceLine 7 ;
+  bkg:sourceText "项目 {SCRIPT} 原文" ; bkg:legalBasis <https://budgetkg.org/legal/evil> .
+<https://budgetkg.org/legal/evil> a eli:LegalResource ; eli:title "关于{SCRIPT}的通知" ; eli:id_local "恶发〔2024〕1号" .
+"""
+
+
+@pytest.fixture(scope="session")
+def inline_store(tmp_path_factory):
+    """A store holding one small inline Turtle graph whose literals contain <script>, loaded with `budgetkg load`."""
+    folder = tmp_path_factory.mktemp("inline")
+    (folder / "evil.ttl").write_text(INLINE_TTL, encoding="utf-8")
+    store_dir = folder / "store"
+    result = CliRunner().invoke(main, ["load", str(folder / "evil.ttl"), "--graph",
+                                       "https://budgetkg.org/doc/evil/2024/budget", "--store", str(store_dir)])
+    if result.exit_code != 0:
+        pytest.fail(f"budgetkg load failed:\n{result.output}", pytrace=False)
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def inline_app(make_app, inline_store):
+    """The server app over the inline <script> store."""
+    return make_app(inline_store)
+
+
+@pytest.fixture
+def inline_client(inline_app):
+    """A test client of the app over the inline <script> store."""
+    return inline_app.test_client()

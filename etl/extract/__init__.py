@@ -5,9 +5,12 @@ One module per kind of fact; each takes blocks and returns records."""
 from etl.extract.functional import extract_functional_narrative
 from etl.extract.glossary import extract_glossary
 from etl.extract.keyfigures import extract_key_figures
+from etl.extract.legal import extract_legal_refs
 from etl.extract.narrative import extract_narrative_totals
+from etl.extract.performance import extract_performance
 from etl.extract.personnel import extract_personnel
 from etl.extract.projects import extract_project_mentions
+from etl.extract.shares import extract_shares
 from etl.extract.tables import interpret_table
 
 
@@ -23,4 +26,7 @@ def extract_records(blocks):
     records.extend(extract_key_figures(blocks))
     records.extend(extract_glossary(blocks))
     records.extend(extract_project_mentions(blocks))
+    records.extend(extract_performance(blocks))
+    records.extend(extract_legal_refs(blocks))
+    records.extend(extract_shares(blocks, records))
     return records

@@ -1,0 +1,31 @@
+"""Issuer codes (机关代字) of official document numbers mapped to issuing bodies: etl/data/issuers.csv.
+
+The table is data, extendable without code changes: one row per code, columns code, body, level."""
+
+import csv
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def issuer_table():
+    """{code: {"body": ..., "level": ...}} read once from the shipped CSV."""
+    text = resources.files("etl").joinpath("data/issuers.csv").read_text(encoding="utf-8")
+    table = {}
+    for row in csv.DictReader(text.splitlines()):
+        code = (row.get("code") or "").strip()
+        if code and not code.startswith("#"):
+            table[code] = {"body": (row.get("body") or "").strip() or None,
+                           "level": (row.get("level") or "").strip() or None}
+    return table
+
+
+def issuer_body(code):
+    """The issuing body of an issuer code, e.g. 新政办发 -> 新疆维吾尔自治区人民政府办公厅; None if unknown."""
+    entry = issuer_table().get(code or "")
+    return entry["body"] if entry else None
+
+
+def known_codes():
+    """All issuer codes of the table."""
+    return set(issuer_table())
