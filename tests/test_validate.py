@@ -2,10 +2,8 @@
 
 Also the report formats, --fail-on, validating RDF files, and the cross-document shapes (inline Turtle)."""
 
-import json
-
 import pytest
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, SH
 
 from budgetkg.cli import main
