@@ -21,7 +21,7 @@ def issuer_table():
 
 
 def issuer_body(code):
-    """The issuing body of an issuer code, e.g. 新政办发 -> 新疆维吾尔自治区人民政府办公厅; None if unknown."""
+    """The issuing body of an issuer code, from etl/data/issuers.csv; None if unknown."""
     entry = issuer_table().get(code or "")
     return entry["body"] if entry else None
 

@@ -20,12 +20,11 @@ def number(value):
 
 
 def fmt(value):
-    """A number as printed in the tables: thousands separators, at most two decimals."""
+    """A number for tables and labels: thousands separators and every digit (amounts are exact)."""
     value = number(value)
     if value is None:
         return ""
-    text = f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{value:,f}"
 
 
 def label_width(labels):

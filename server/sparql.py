@@ -4,7 +4,7 @@ GET without a query answers the Service Description (RDF by conneg, or a small q
 
 import hmac
 
-from flask import Blueprint, current_app, g, make_response, render_template_string, request
+from flask import Blueprint, current_app, g, make_response, request
 
 from server import describe
 from server.errors import BadRequest, Forbidden, MethodNotAllowed, ServiceUnavailable

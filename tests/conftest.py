@@ -2,6 +2,13 @@
 
 The built store is session-scoped and read-only for tests; tests that write build their own store."""
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -147,3 +154,36 @@ def inline_app(make_app, inline_store):
 def inline_client(inline_app):
     """A test client of the app over the inline <script> store."""
     return inline_app.test_client()
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(store_dir, probe="/"):
+    """Run `budgetkg serve` on a free loopback port over store_dir; yield its base URL, then stop it."""
+    port = free_port()
+    env = {**os.environ, "BUDGETKG_QUERY_TIMEOUT": "20", "BUDGETKG_WORKERS": "2"}
+    process = subprocess.Popen([sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
+                                "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + probe, timeout=2).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"server did not start: {process.stderr.read().decode()}", pytrace=False)
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)

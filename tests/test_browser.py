@@ -5,15 +5,14 @@ It also saves screenshots of a unit page, a project page and the workbench to te
 import os
 import re
 import shutil
-import socket
 import struct
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from conftest import serving
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -42,27 +41,8 @@ def run_chromium(tmp_path, url, *flags):
 @pytest.fixture(scope="module")
 def served(built_store):
     """`budgetkg serve` on a loopback port over the store built from the examples; yields its URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "BUDGETKG_QUERY_TIMEOUT": "20", "BUDGETKG_WORKERS": "2"}
-    process = subprocess.Popen([sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
-                                "--store", str(built_store), "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/query", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"server did not start: {process.stderr.read().decode()}", pytrace=False)
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
+    with serving(built_store, probe="/query") as url:
+        yield url
 
 
 def png_size(path):

@@ -46,4 +46,5 @@ def test_nothing_to_draw_gives_none():
 
 
 def test_numbers_are_formatted_as_printed():
-    assert fmt("1265.78") == "1,265.78" and fmt("96.70") == "96.7" and fmt("16") == "16" and fmt(None) == ""
+    assert fmt("1265.78") == "1,265.78" and fmt("96.70") == "96.70" and fmt("16") == "16" and fmt(None) == ""
+    assert fmt("0.123762") == "0.123762"  # exact: never rounded to the 0.12 a float format would show

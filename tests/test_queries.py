@@ -6,7 +6,6 @@ import csv
 import io
 from pathlib import Path
 
-import pytest
 
 from budgetkg.cli import main
 

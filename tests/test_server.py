@@ -6,7 +6,6 @@ import csv
 import gzip
 import hashlib
 import io
-import json
 
 import pytest
 from rdflib import Graph, URIRef

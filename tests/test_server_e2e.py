@@ -2,11 +2,6 @@
 
 SPARQLWrapper and rdflib's SPARQLStore talk to it over HTTP; a rebuild while serving swaps the data."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -15,15 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from budgetkg.cli import main
+from conftest import serving
 
 REPO = Path(__file__).resolve().parents[1]
 COUNT_GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -33,25 +24,8 @@ def served(tmp_path_factory, examples_dir):
     store_dir = tmp_path_factory.mktemp("served") / "store"
     result = CliRunner().invoke(main, ["build", *map(str, examples[:2]), "--store", str(store_dir)])
     assert result.exit_code == 0, result.output
-    port = free_port()
-    env = {**os.environ, "BUDGETKG_QUERY_TIMEOUT": "20", "BUDGETKG_WORKERS": "2"}
-    process = subprocess.Popen([sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
-                                "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"server did not start: {process.stderr.read().decode()}", pytrace=False)
-            time.sleep(0.2)
-    yield url, store_dir, examples
-    process.terminate()
-    process.wait(10)
+    with serving(store_dir) as url:
+        yield url, store_dir, examples
 
 
 def test_sparqlwrapper_select_and_construct(served):

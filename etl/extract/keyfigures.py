@@ -4,7 +4,7 @@ Sentences are split into clauses; each money amount is bound to the nearest item
 
 import re
 from etl.normalise import NUMBER, find_amounts, parse_decimal, to_wanyuan
-from etl.extract.sentences import TEXT_LIMIT, line_at, sentence_spans, snippet, text_units
+from etl.extract.sentences import line_at, sentence_spans, snippet, text_units
 from etl.records import figure, keep_first
 
 CLAUSE_SEP = re.compile(r"[，；;。:]|(?<!\d),|,(?!\d)")
