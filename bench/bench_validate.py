@@ -49,17 +49,19 @@ def whole_graph(items, cached):
         validate_sparql.enable(False)
 
 
-def measure(label, items, with_uncached=True):
+def measure(label, items, with_cached=True, with_uncached=True):
     """One row: per-document parallel, whole graph with the parse cache, plain whole graph; ratios."""
     parallel, result = timed(validate_items, items, 2)
-    cached, _ = timed(whole_graph, items, True)
+    cached = timed(whole_graph, items, True)[0] if with_cached else None
     plain = timed(whole_graph, items, False)[0] if with_uncached else None
     row = {"label": label, "documents": len(items), "parallel": parallel, "whole_cached": cached,
            "whole_plain": plain, "findings": len(result.findings)}
-    ratio = f"{plain / parallel:5.1f}x" if plain else "  n/a"
-    print(f"{label:<14} {len(items):>4} docs  parallel {parallel:7.1f}s  whole+cache {cached:7.1f}s "
-          f"({cached / parallel:4.1f}x)  plain whole {plain or 0:7.1f}s ({ratio})  "
-          f"{parallel / len(items):5.2f}s/doc", flush=True)
+
+    def versus(seconds):
+        return f"{seconds:7.1f}s ({seconds / parallel:4.1f}x)" if seconds else "    n/a"
+    print(f"{label:<14} {len(items):>4} docs  parallel {parallel:7.1f}s  whole+cache {versus(cached)}  "
+          f"plain whole {versus(plain)}  {parallel / len(items):5.2f}s/doc  {row['findings']} findings",
+          flush=True)
     return row
 
 
@@ -68,15 +70,23 @@ def main(argv=None):
     parser.add_argument("--sizes", default="10,20,40", help="generated corpus sizes (documents)")
     parser.add_argument("--plain-up-to", type=int, default=20,
                         help="run the uncached whole-graph baseline only up to this many documents")
+    parser.add_argument("--whole-up-to", type=int, default=10**9,
+                        help="run any whole-graph baseline only up to this many documents (it grows faster "
+                             "than linearly); larger sizes measure the per-document run alone, for linearity")
+    parser.add_argument("--skip-seeds", action="store_true", help="do not measure the seeds")
     args = parser.parse_args(argv)
-    rows = [measure("seeds", items_for(find_documents([REPO / "examples"])))]
+    rows = [] if args.skip_seeds else [measure("seeds", items_for(find_documents([REPO / "examples"])))]
     from generate_corpus import generate
 
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             paths = generate(Path(tmp) / str(size), size, seed=size)
-            rows.append(measure(f"corpus-{size}", items_for(paths), size <= args.plain_up_to))
-    base, last = rows[1], rows[-1]
+            whole = size <= args.whole_up_to
+            rows.append(measure(f"corpus-{size}", items_for(paths), whole, whole and size <= args.plain_up_to))
+    corpus = [row for row in rows if row["label"].startswith("corpus")]
+    if len(corpus) < 2:
+        return
+    base, last = corpus[0], corpus[-1]
     print(f"linearity: {last['documents'] / base['documents']:.1f}x documents took "
           f"{last['parallel'] / base['parallel']:.2f}x the time (per-document parallel)")
 

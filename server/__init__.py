@@ -23,6 +23,7 @@ DEFAULTS = {
     "ALLOW_SERVICE": False,        # SERVICE (federated query) is refused unless this is true
     "ISOLATE_NETWORK": True,       # run workers in an empty network namespace where Linux allows it
     "CORS_ORIGIN": "*",            # Access-Control-Allow-Origin for read requests
+    "FINDINGS_WAIT": 3,            # seconds a document page waits for its validation findings
     "BASE_URL": None,              # public URL of the site (behind a proxy); default: the request's
     "BASE": budgetkg_config.DEFAULT_BASE_IRI,
     "TITLE": "budgetkg: Chinese government budget and final-account disclosures",
@@ -47,6 +48,7 @@ def load_settings(app, test_config):
     settings["QUERY_TIMEOUT"] = float(settings["QUERY_TIMEOUT"])
     settings["QUEUE_TIMEOUT"] = float(settings["QUEUE_TIMEOUT"] or settings["QUERY_TIMEOUT"])
     settings["MAX_ROWS"] = int(settings["MAX_ROWS"])
+    settings["FINDINGS_WAIT"] = float(settings["FINDINGS_WAIT"])
     settings["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY"])
     settings["WORKERS"] = int(settings["WORKERS"] or max(2, os.cpu_count() or 1))
     settings["UPDATE_TOKEN"] = str(settings["UPDATE_TOKEN"]) if settings["UPDATE_TOKEN"] else None

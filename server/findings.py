@@ -57,7 +57,7 @@ def findings(graph_iri):
             if entry["thread"] is None:
                 entry["thread"] = thread
                 thread.start()
-    entry["thread"].join(float(config.get("FINDINGS_WAIT", 3)))
+    entry["thread"].join(config["FINDINGS_WAIT"])
     items = [display(item) for item in entry["items"]]
     links.resolve_labels([i["focus"] for i in items if i.get("focus")])
     for item in items:

@@ -343,3 +343,17 @@ def test_empty_store_answers_503_and_404(make_app, tmp_path):
     client = make_app(tmp_path / "empty").test_client()
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 503
     assert client.get("/downloads.json").status_code == 404
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+def test_settings_layer_defaults_then_toml_then_environment(tmp_path, monkeypatch):
+    from server import create_app
+    config_file = tmp_path / "budgetkg.toml"
+    config_file.write_text('query_timeout = 12\nmax_rows = 500\nfindings_wait = 1\n', encoding="utf-8")
+    monkeypatch.setenv("BUDGETKG_CONFIG", str(config_file))
+    monkeypatch.setenv("BUDGETKG_MAX_ROWS", "70")
+    settings = create_app({"STORE": str(tmp_path / "store")}).config
+    assert settings["QUERY_TIMEOUT"] == 12.0 and settings["QUEUE_TIMEOUT"] == 12.0
+    assert settings["MAX_ROWS"] == 70 and settings["FINDINGS_WAIT"] == 1.0
+    assert settings["MAX_CONTENT_LENGTH"] == 1024 * 1024 and settings["UPDATE_TOKEN"] is None
