@@ -26,6 +26,12 @@ def issuer_body(code):
     return entry["body"] if entry else None
 
 
+@lru_cache(maxsize=1)
+def issuer_bodies():
+    """All issuing bodies of the table (the names, not the codes)."""
+    return frozenset(entry["body"] for entry in issuer_table().values() if entry["body"])
+
+
 def known_codes():
     """All issuer codes of the table."""
     return set(issuer_table())

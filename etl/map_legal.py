@@ -23,7 +23,7 @@ def legal_iri(base, record):
 
 
 def issuer_iri(base, code):
-    """IRI of the issuing body of an issuer code."""
+    """IRI of the issuing body of an issuer code (or, for an order, of the body's printed name)."""
     return URIRef(f"{base}issuer/{short_hash(code)}")
 
 
@@ -41,7 +41,8 @@ def map_legal_ref(builder, record):
     builder.add(legal, RDF.type, ELI.LegalResource)
     if record.get("number"):
         builder.add(legal, ELI.id_local, literal(record["number"]))
-        builder.add(legal, BKG.documentYear, Literal(str(record["year"]), datatype=XSD.gYear))
+        if record.get("year"):  # an order (…令第N号) has none
+            builder.add(legal, BKG.documentYear, Literal(str(record["year"]), datatype=XSD.gYear))
         builder.add(legal, BKG.serialNumber, Literal(int(record["serial"]), datatype=XSD.integer))
     if record.get("title"):
         builder.add(legal, ELI.title, literal(record["title"], "zh"))
@@ -56,6 +57,11 @@ def map_legal_ref(builder, record):
         body = issuer_body(code)
         if body:
             builder.add(issuer, SKOS.prefLabel, literal(body, "zh"))
+    elif record.get("issuer_body"):  # an order names its body, not a code
+        issuer = issuer_iri(builder.base, record["issuer_body"])
+        builder.add(legal, ELI.passed_by, issuer)
+        builder.add(issuer, RDF.type, BKG.Issuer)
+        builder.add(issuer, SKOS.prefLabel, literal(record["issuer_body"], "zh"))
     citing = URIRef(record["project"]) if record.get("project") else builder.doc
     builder.add(citing, BKG.legalBasis, legal)
     if record.get("article"):

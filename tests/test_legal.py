@@ -37,7 +37,7 @@ NUMBERS = {
             (272, "新人社函〔2020〕80号"), (272, "喀党宣〔2020〕3号"), (299, "新财社〔2019〕124号"),
             (299, "喀地财社〔2020〕9号"), (325, "新人社函〔2020〕80号"), (395, "人社厅发〔2020〕111号"),
             (395, "新人社函〔2020〕80号"), (450, "新人社发〔2011〕117号"), (472, "新人社函〔2020〕80号")},
-    "003": {(1711, "人社部发〔2011〕107号"), (1719, "中办发〔2003〕16号"), (1719, "劳社部发〔2003〕20号"),
+    "003": {(1711, "人力资源和社会保障部令第14号"), (1711, "人社部发〔2011〕107号"), (1719, "中办发〔2003〕16号"), (1719, "劳社部发〔2003〕20号"),
             (1735, "新社险字〔2011〕27号"), (1735, "新社险字〔2011〕33号"), (1749, "新人社函〔2017〕291号"),
             (2130, "中办发〔2003〕16号"), (2130, "劳社部发〔2003〕20号"), (2424, "新政办发〔2018〕55号")},
     "004": {(4, "川人函〔2009〕68号"), (4, "攀编发〔2019〕79号")},
@@ -99,7 +99,7 @@ def test_title_only_citations_of_every_seed(seed_refs, name):
 def test_distinct_numbers_per_seed(seed_refs):
     counts = {name: len({r["number"] for r in refs if r["kind"] == "legal_ref" and r["number"]})
               for name, refs in seed_refs.items()}
-    assert counts == {"000": 2, "001": 0, "002": 8, "003": 7, "004": 2}
+    assert counts == {"000": 2, "001": 0, "002": 8, "003": 8, "004": 2}
 
 
 def test_number_parts_and_raw_text(seed_refs):
@@ -195,6 +195,32 @@ def test_unbalanced_bracket_on_a_seed_is_a_warning(seed_refs):
 def test_bracket_styles(printed, number):
     refs = [r for r in refs_of_lines([printed + "精神。"]) if r["kind"] == "legal_ref"]
     assert [(r["line"], r["number"]) for r in refs] == [(1, number)]
+
+
+@pytest.mark.parametrize("printed, number, body, raw", [
+    ("根据《社会保险法》、人力资源和社会保障部第14号令和人社部发〔2011〕107号文件", "人力资源和社会保障部令第14号",
+     "人力资源和社会保障部", "人力资源和社会保障部第14号令"),                  # body kept whole across 和
+    ("依据人力资源和社会保障部令第14号", "人力资源和社会保障部令第14号", "人力资源和社会保障部", "人力资源和社会保障部令第14号"),
+    ("按照中华人民共和国国务院令（第710号）", "国务院令第710号", "国务院", "国务院令(第710号)"),  # read: （→(
+    ("依据财政部令第 87 号", "财政部令第87号", "财政部", "财政部令第 87 号"),
+    ("根据某省住房和城乡建设厅办公厅令第5号", "某省住房和城乡建设厅办公厅令第5号", "某省住房和城乡建设厅办公厅",
+     "某省住房和城乡建设厅办公厅令第5号"),                                  # a body not in the table
+])
+def test_numbered_orders(printed, number, body, raw):
+    refs = [r for r in refs_of_lines([printed + "执行。"]) if r["kind"] == "legal_ref" and r["year"] is None
+            and r["number"]]
+    assert [(r["number"], r["issuer_body"], r["issuer_code"], r["serial"], r["raw"]) for r in refs] == [
+        (number, body, None, int(number.split("第")[1][:-1]), raw)]
+
+
+def test_order_takes_the_title_printed_beside_it():
+    refs = refs_of_lines(["依据《社会保险个人权益记录管理办法》（人力资源和社会保障部令第14号）执行。"])
+    assert [(r["number"], r["title"]) for r in refs] == [("人力资源和社会保障部令第14号", "社会保险个人权益记录管理办法")]
+
+
+def test_no_order_without_a_body():
+    assert [r for r in refs_of_lines(["根据第3号令执行。", "他命令第3号楼住户搬迁。", "按要求第2号令已下发。"])
+            if r["kind"] == "legal_ref"] == []
 
 
 def test_no_number_without_year_and_serial():
@@ -328,6 +354,20 @@ def test_mapping_of_a_title_only_law_with_article_cited_by_a_project():
     assert not any(p == BKG.legalBasis and s != URIRef(project) for s, p, o in triples)
 
 
+def test_mapping_of_an_order_names_its_body_and_has_no_year():
+    record = {"kind": "legal_ref", "number": "人力资源和社会保障部令第14号", "issuer_code": None,
+              "issuer_body": "人力资源和社会保障部", "year": None, "serial": 14, "title": None, "article": None,
+              "line": 2, "section": "", "text": "t", "raw": "人力资源和社会保障部第14号令"}
+    triples = mapped([record])
+    legal, issuer = legal_iri(BASE, record), issuer_iri(BASE, "人力资源和社会保障部")
+    assert {(p, o) for s, p, o in triples if s == legal and p in (ELI.id_local, BKG.serialNumber, BKG.documentYear,
+                                                                  ELI.passed_by, BKG.issuerCode)} == {
+        (ELI.id_local, Literal("人力资源和社会保障部令第14号", datatype=XSD.string)),
+        (BKG.serialNumber, Literal(14, datatype=XSD.integer)), (ELI.passed_by, issuer)}
+    assert {(p, o) for s, p, o in triples if s == issuer} == {
+        (RDF.type, BKG.Issuer), (SKOS.prefLabel, Literal("人力资源和社会保障部", lang="zh"))}
+
+
 def test_unknown_issuer_has_a_label_but_no_body():
     record = {"kind": "legal_ref", "number": "喀地财社〔2020〕9号", "issuer_code": "喀地财社", "year": 2020,
               "serial": 9, "title": None, "article": None, "line": 1, "section": "", "text": "", "raw": ""}
@@ -395,7 +435,7 @@ def test_cq09_legal_refs(legal_store):
     keys = [(r["number"] or r["title"], r["unit"], r["year"]) for r in rows]
     assert len(keys) == len(set(keys)), "one row per citing document"
     numbered = {(r["number"], r["unit"]) for r in rows if r["number"]}
-    assert len(numbered) == 19  # 18 distinct 文号, 新政办发〔2018〕55号 cited by two units
+    assert len(numbered) == 20  # 18 distinct 文号 and one order, 新政办发〔2018〕55号 cited by two units
     assert {"number": "新政办发〔2018〕55号", "title": "关于全面实施全民参保计划的通知",
             "unit": "昌吉回族自治州社会保险管理局", "year": "2020"} in rows
     assert {"number": "人社部发〔2011〕107号", "title": "", "unit": "昌吉回族自治州社会保险管理局",

@@ -346,6 +346,20 @@ def m_legal_number_disagrees(g, doc):
     return {(SH.LegalResourceShape, node)}
 
 
+def m_order_number_disagrees(g, doc):
+    node = URIRef("https://budgetkg.org/legal/test")
+    g.parse(data=PREFIXES + f"""<{node}> a eli:LegalResource ; eli:id_local "人力资源和社会保障部令第14号" ;
+        bkg:serialNumber 41 .""", format="turtle")
+    return {(SH.LegalResourceShape, node)}
+
+
+def m_order_with_a_year(g, doc):
+    node = URIRef("https://budgetkg.org/legal/test")
+    g.parse(data=PREFIXES + f"""<{node}> a eli:LegalResource ; eli:id_local "财政部令第87号" ;
+        bkg:serialNumber 87 ; bkg:documentYear "2017"^^xsd:gYear .""", format="turtle")
+    return {(SH.LegalResourceShape, node)}
+
+
 def m_issuer_without_name(g, doc):
     node = URIRef("https://budgetkg.org/issuer/test")
     g.add((node, RDF.type, BKG.Issuer))

@@ -2,7 +2,8 @@
 
 A 文号 is an issuer code, a four-digit year in brackets of any style and a serial: 新政办发〔2018〕55号,
 中办发[2003]16号, 新人社函【2017】291号, (after read-normalisation also （） ［］ and their mixtures).
-It is normalised to code〔year〕serial号. A 《》 title printed right next to a number (before it, with
+It is normalised to code〔year〕serial号; a numbered order of a body (人力资源和社会保障部令第14号,
+…部第14号令) to body令第N号. A 《》 title printed right next to a number (before it, with
 only a bracket between, or right after it) is that document's title; 关于印发《X》的通知 is read as one
 title. Other 《》 titles are taken as title-only citations when they look like a legal document (by
 their ending: 法, 条例, 办法, 通知 ... or a cue such as 根据/依据/按照/印发 before them) and never when
@@ -14,7 +15,7 @@ split a number; table cells are read too (repeated merged cells once)."""
 import re
 
 from etl.extract.sentences import line_at, snippet, text_units
-from etl.issuers import known_codes
+from etl.issuers import issuer_bodies, known_codes
 from etl.records import warning
 
 CJK = "\u4e00-\u9fff"
@@ -46,6 +47,13 @@ GAP_BEFORE = re.compile(rf"[\s{OPEN}]*")
 GAP_AFTER = re.compile(r"\s*")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*/\s*\d{1,4})?(?:\s*共\s*\d+\s*页)?[-—–\s]*$")
 TEXT_LIMIT = 300
+# A numbered order of a body (部门规章, 行政法规): 人力资源和社会保障部令第14号, 国务院令（第710号）,
+# 人力资源和社会保障部第14号令. Normalised to body令第N号.
+ORDER = re.compile(rf"(?P<pre>[{CJK}]{{2,30}}?)\s*(?:令\s*(?P<paren>[(（])?\s*第\s*(?P<serial>\d{{1,5}})\s*号"
+                   rf"(?(paren)\s*[)）])|第\s*(?P<serial2>\d{{1,5}})\s*号令)")
+BODY_ENDINGS = ("部", "委员会", "委", "局", "署", "院", "政府", "办公厅", "银行")
+BODY_SEPARATORS = tuple(sep for sep in SEPARATORS if sep not in ("和", "与"))  # 人力资源和社会保障部
+NATION = "中华人民共和国"
 
 
 def normalise_number(code, year, serial):
@@ -60,6 +68,24 @@ def title_key(title):
     if key.startswith("中华人民共和国") and TRAILING_NOTE.sub("", key).endswith("法"):
         key = key[len("中华人民共和国"):]
     return key
+
+
+def normalise_order(body, serial):
+    """The normalised number of an order: body令第N号, the national prefix 中华人民共和国 dropped."""
+    return f"{body.removeprefix(NATION)}令第{int(serial)}号"
+
+
+def order_body(pre):
+    """The issuing body at the end of the CJK run before 令第N号 / 第N号令, or None if it names none.
+
+    A body of the issuer table the run ends with wins; else the run after the last separator word
+    (和 and 与 kept: they occur inside body names), if it ends like a body (…部, …委员会, …局 …)."""
+    bodies = [b for b in issuer_bodies() if pre.endswith(b)]
+    if bodies:
+        return max(bodies, key=len)
+    cut = max((pre.rfind(sep) + len(sep) for sep in BODY_SEPARATORS if sep in pre), default=0)
+    body = pre[cut:]
+    return body if len(body) >= 2 and body.endswith(BODY_ENDINGS) else None
 
 
 def issuer_code(pre):
@@ -223,38 +249,29 @@ def _scan(unit, records, warnings):
     titles = [_title_of(text, s, e, spans) for s, e in spans]  # (start, end, title)
     used = set()
     found = []
-    for m in NUMBER.finditer(text):
-        if _inside(m.start("year"), spans):
-            continue  # a number inside a title is part of that title
-        code = issuer_code(m.group("pre"))
-        if code is None or int(m.group("serial")) < 1:
-            continue
-        code_start = m.end("pre") - len(code)
+    for start, end, fields in _numbers(text, spans):
         choice = None
         for k, (t_start, t_end, _t) in enumerate(titles):
             if k in used:
                 continue
-            if t_end <= code_start and GAP_BEFORE.fullmatch(text[t_end:code_start]):
-                gap = code_start - t_end
-            elif t_start >= m.end() and GAP_AFTER.fullmatch(text[m.end():t_start]):
-                gap = t_start - m.end() + 0.5  # a title before the number wins a tie
+            if t_end <= start and GAP_BEFORE.fullmatch(text[t_end:start]):
+                gap = start - t_end
+            elif t_start >= end and GAP_AFTER.fullmatch(text[end:t_start]):
+                gap = t_start - end + 0.5  # a title before the number wins a tie
             else:
                 continue
             if choice is None or gap < choice[0]:
                 choice = (gap, k)
-        title, tail = None, m.end()
+        title, tail = None, end
         if choice is not None:
             used.add(choice[1])
             title = titles[choice[1]][2]
             tail = max(tail, titles[choice[1]][1])
         else:
-            title = _plain_title(text, code_start, spans)
+            title = _plain_title(text, start, spans)
         article, _ = _article(text, tail)
-        found.append((code_start, {
-            "number": normalise_number(code, m.group("year"), m.group("serial")),
-            "issuer_code": code, "year": int(m.group("year")), "serial": int(m.group("serial")),
-            "title": title, "article": article, "raw": text[code_start:m.end()],
-            "start": code_start, "end": m.end()}))
+        found.append((start, {**fields, "title": title, "article": article, "raw": text[start:end],
+                              "start": start, "end": end}))
     for k, (t_start, t_end, title) in enumerate(titles):
         if k in used:
             continue
@@ -263,7 +280,8 @@ def _scan(unit, records, warnings):
             continue
         article, _ = _article(text, t_end)
         found.append((t_start, {
-            "number": None, "issuer_code": _code_before(text, t_start), "year": None, "serial": None,
+            "number": None, "issuer_code": _code_before(text, t_start), "issuer_body": None,
+            "year": None, "serial": None,
             "title": title, "article": article, "raw": text[t_start:t_end], "start": t_start,
             "end": t_end}))
     for pos, rec in sorted(found, key=lambda x: x[0]):
@@ -271,6 +289,29 @@ def _scan(unit, records, warnings):
         records.append({"kind": "legal_ref", **rec, "line": line_at(unit, pos),
                         "section": unit.get("section", ""),
                         "text": _sentence(unit, min(pos, start), end), "offset": pos})
+
+
+def _numbers(text, spans):
+    """(start, end, fields) of each 文号 and each numbered order (令) outside a 《》 title."""
+    found = []
+    for m in NUMBER.finditer(text):
+        if _inside(m.start("year"), spans):
+            continue  # a number inside a title is part of that title
+        code = issuer_code(m.group("pre"))
+        if code is None or int(m.group("serial")) < 1:
+            continue
+        found.append((m.end("pre") - len(code), m.end(), {
+            "number": normalise_number(code, m.group("year"), m.group("serial")), "issuer_code": code,
+            "issuer_body": None, "year": int(m.group("year")), "serial": int(m.group("serial"))}))
+    for m in ORDER.finditer(text):
+        serial = int(m.group("serial") or m.group("serial2"))
+        body = order_body(m.group("pre"))
+        if _inside(m.start(), spans) or body is None or serial < 1:
+            continue
+        found.append((m.start("pre") + m.group("pre").rfind(body), m.end(), {
+            "number": normalise_order(body, serial), "issuer_code": None, "issuer_body": body,
+            "year": None, "serial": serial}))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _sentence(unit, first, end):
@@ -321,7 +362,7 @@ def _resolve_titles(records):
             match = numbered.get(title_key(r["title"]))
             if match is not None:
                 r.update(number=match["number"], issuer_code=match["issuer_code"],
-                         year=match["year"], serial=match["serial"])
+                         issuer_body=match["issuer_body"], year=match["year"], serial=match["serial"])
     return records
 
 
