@@ -122,6 +122,29 @@ def _project_record(group):
             "section": first["section"], "text": first["text"], "topics": []}
 
 
+class _PieceCache:
+    """A tokenizer for jieba.analyse that cuts space-separated pieces once each (jieba cuts at spaces
+    anyway, so the tokens are the same): names, goals and indicator names repeat across projects."""
+
+    def cut(self, text):
+        for piece in text.split(" "):
+            yield from _piece_tokens(piece)
+            yield " "
+
+
+@lru_cache(maxsize=32768)
+def _piece_tokens(piece):
+    return tuple(_tokenizer().cut(piece))
+
+
+@lru_cache(maxsize=1)
+def _keyword_extractor():
+    """jieba's TF-IDF keyword extractor over the cached tokenizer."""
+    extractor = jieba.analyse.TFIDF()
+    extractor.tokenizer = _PieceCache()
+    return extractor
+
+
 @lru_cache(maxsize=1)
 def topic_table():
     """The shipped topic table: [(topic, english label, keywords)]."""
@@ -133,16 +156,25 @@ def project_topics(project, indicator_names, limit=3):
     """A few topics for a project, from jieba keywords of its names, goals and indicators."""
     goal = str(project["facts"].get("overall_target", {}).get("value", ""))[:200]
     text = " ".join([project["name"]] * 3 + project["alt_names"] + [goal] + indicator_names)
-    _tokenizer()
-    tags = dict(jieba.analyse.extract_tags(text, topK=30, withWeight=True))
+    tags = _keyword_extractor().extract_tags(text, topK=30, withWeight=True)
     name_text = " ".join([project["name"]] + project["alt_names"])
-    scores = []
+    scores = {}
+    for tag, weight in tags:
+        for topic in topics_of_tag(tag):
+            scores[topic] = scores.get(topic, 0) + weight
     for topic, _, keywords in topic_table():
-        score = sum(w for t, w in tags.items() if any(k in t or t in k for k in keywords if len(k) > 1))
-        score += sum(1.0 for k in keywords if k in name_text)
-        if score > 0:
-            scores.append((score, topic))
-    return [t for _, t in sorted(scores, key=lambda s: (-s[0], s[1]))[:limit]]
+        hits = sum(1.0 for k in keywords if k in name_text)
+        if hits:
+            scores[topic] = scores.get(topic, 0) + hits
+    ranked = sorted(((score, topic) for topic, score in scores.items() if score > 0), key=lambda s: (-s[0], s[1]))
+    return [t for _, t in ranked[:limit]]
+
+
+@lru_cache(maxsize=16384)
+def topics_of_tag(tag):
+    """The topics one of whose keywords (two characters or more) contains the tag or is inside it."""
+    return tuple(topic for topic, _, keywords in topic_table()
+                 if any(k in tag or tag in k for k in keywords if len(k) > 1))
 
 
 def project_figures(project):

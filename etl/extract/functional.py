@@ -36,6 +36,8 @@ def _coded_items(sentence, offset, section, line_of, source):
 
 def _named_items(sentence, offset, section, line_of, source, reason):
     """Records for '…(类)…(款)…(项): 支出决算数为 X 万元，比上年增加 Y 万元' style items."""
+    if "(类)" not in sentence:  # cheap test first: NAMED backtracks over every long run of text
+        return []
     m = NAMED.search(sentence)
     if not m or CODED.search(sentence):
         return []

@@ -139,6 +139,8 @@ def bound_amounts(text):
 def money_figures(unit):
     """Figure records for the money items labelled in one text unit."""
     text, families, records = unit["text"], unit_families(unit), []
+    if not LABEL_RE.search(text):  # no label anywhere, nothing to bind (one scan, not one per clause)
+        return records
     for item, family, amount, c_start, prefix, (s_start, s_end) in bound_amounts(text):
         if family not in families:
             continue

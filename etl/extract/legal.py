@@ -123,6 +123,8 @@ def _drop_page_numbers(blocks):
 def _crosses(a, b):
     """Whether a 文号 runs across the end of text a into text b."""
     tail, head = a[-24:], b[:24]
+    if "号" not in head:  # a number that runs into b ends in b
+        return False
     return any(m.start() < len(tail) < m.end() for m in NUMBER.finditer(tail + head))
 
 
@@ -240,6 +242,8 @@ def _article(text, pos):
 def _scan(unit, records, warnings):
     """Find the numbered and title-only citations of one text unit."""
     text = unit["text"]
+    if "号" not in text and "《" not in text:  # neither a number nor a title
+        return
     spans, unclosed = _titles(unit)
     for pos in unclosed:
         line = line_at(unit, pos)

@@ -10,6 +10,7 @@ become warnings naming the line."""
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from budgetkg.codes import INDICATOR_CATEGORIES
 from etl.extract.projects import clean_project_name
@@ -65,9 +66,13 @@ _CJK = r"\u4e00-\u9fff，。、；：“”《》（）"
 PLACEHOLDERS = {"", "—", "——", "-", "--", "/", "－", "─", "无", "*", "**"}
 
 
+_NOT_COMPACT = re.compile(r"[\s★☆]")
+
+
+@lru_cache(maxsize=65536)
 def compact(cell):
     """A cell without whitespace, markers (★) and a trailing colon: for matching header words."""
-    return re.sub(r"[\s★☆]", "", cell or "").rstrip(":：")
+    return _NOT_COMPACT.sub("", cell or "").rstrip(":：")
 
 
 def clean_text(cell):

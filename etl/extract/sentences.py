@@ -4,7 +4,8 @@ Disclosures break sentences across lines ('基本支出 5,631.87' / '万元，�
 
 import re
 
-TERMINATED = re.compile(r"[。；;！？!?:][)）]?\s*$|^\s*[(（].*[)）]\s*$")
+ENDS = "。；;！？!?:"
+CLOSERS = ")）"
 SENTENCE_END = re.compile(r"[。;；]|\n")
 TEXT_LIMIT = 300
 
@@ -17,7 +18,7 @@ def text_units(blocks):
             previous = None
             continue
         if (previous is not None and block["type"] == "paragraph" and previous["type"] == "paragraph"
-                and block["section"] == previous["section"] and not TERMINATED.search(previous["text"])):
+                and block["section"] == previous["section"] and not terminated(previous["text"])):
             previous["spans"].append((len(previous["text"]), block["line"]))
             previous["text"] += block["text"]
             continue
@@ -26,6 +27,17 @@ def text_units(blocks):
                     "spans": [(0, block["line"])]}
         units.append(previous)
     return units
+
+
+def terminated(text):
+    """Whether a paragraph ends its sentence: a final 。；:!? (maybe before a closing bracket), or the
+    whole paragraph is one bracketed remark. Looks at the ends only: joined units grow long."""
+    text = text.strip()
+    if not text:
+        return False
+    if text[-1] in ENDS or (text[-1] in CLOSERS and len(text) > 1 and text[-2] in ENDS):
+        return True
+    return text[0] in "(（" and text[-1] in CLOSERS and "\n" not in text
 
 
 def line_at(unit, offset):
