@@ -6,19 +6,21 @@ synonyms) or, for a label the code list does not know, a concept minted from the
 
 import hashlib
 import re
+from functools import lru_cache
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from budgetkg.codes import INDICATOR_CATEGORIES
 from budgetkg.vocab import BKG, INDICATOR
 from etl.extract.performance import parse_indicator_value
-from etl.mapping import literal, register, short_hash
+from etl.mapping import literal, register, short_hash, typed
 
 _SYNONYMS = {re.sub(r"[\s★☆]", "", s): key for key, (zh, _en, _lvl, syns) in INDICATOR_CATEGORIES.items()
              for s in [zh] + syns}
 
 
+@lru_cache(maxsize=4096)
 def normalised_label(label):
     """A category label without spaces and markers (★), as matched against the synonyms."""
     return re.sub(r"[\s★☆]", "", label or "")
@@ -62,7 +64,7 @@ def _value(builder, node, record, field, comparator, value, unit):
     parsed = parse_indicator_value(printed)
     if parsed:
         builder.add(node, comparator, literal(parsed["comparator"]))
-        builder.add(node, value, Literal(str(parsed["value"]), datatype=XSD.decimal))
+        builder.add(node, value, typed(str(parsed["value"]), XSD.decimal))
         if parsed["unit"]:
             builder.add(node, unit, literal(parsed["unit"]))
 
@@ -85,7 +87,7 @@ def map_indicator(builder, record):
     _value(builder, node, record, "actual", BKG.actualComparator, BKG.actualValue, BKG.actualUnit)
     for field, prop in (("weight", BKG.weight), ("score", BKG.score)):
         if record.get(field) is not None:
-            builder.add(node, prop, Literal(str(record[field]), datatype=XSD.decimal))
+            builder.add(node, prop, typed(str(record[field]), XSD.decimal))
     if record.get("deviation"):
         builder.add(node, BKG.deviationReason, literal(record["deviation"], "zh"))
     builder.provenance(node, record)

@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from budgetkg.vocab import BKG, ELI
 from etl.extract.legal import title_key
 from etl.issuers import issuer_body
-from etl.mapping import literal, register, short_hash
+from etl.mapping import literal, register, short_hash, typed
 
 
 def legal_iri(base, record):
@@ -42,7 +42,7 @@ def map_legal_ref(builder, record):
     if record.get("number"):
         builder.add(legal, ELI.id_local, literal(record["number"]))
         if record.get("year"):  # an order (…令第N号) has none
-            builder.add(legal, BKG.documentYear, Literal(str(record["year"]), datatype=XSD.gYear))
+            builder.add(legal, BKG.documentYear, typed(str(record["year"]), XSD.gYear))
         builder.add(legal, BKG.serialNumber, Literal(int(record["serial"]), datatype=XSD.integer))
     if record.get("title"):
         builder.add(legal, ELI.title, literal(record["title"], "zh"))

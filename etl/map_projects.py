@@ -2,11 +2,10 @@
 
 Registered with etl.mapping for record kind "project"; amounts are figures with a bkg:project dimension."""
 
-from rdflib import Literal
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from budgetkg.vocab import BKG, TOPIC
-from etl.mapping import literal, register, short_hash
+from etl.mapping import literal, register, short_hash, typed
 
 TEXT_FACTS = {  # fact name -> (property, language-tagged?)
     "code": (BKG.projectCode, False), "department": (BKG.supervisingDepartment, False),
@@ -40,7 +39,7 @@ def map_project(builder, record):
     for name, prop in DECIMAL_FACTS.items():
         fact = record["facts"].get(name)
         if fact:
-            builder.add(node, prop, Literal(str(fact["value"]), datatype=XSD.decimal))
+            builder.add(node, prop, typed(str(fact["value"]), XSD.decimal))
     for label in record["topics"]:
         topic = topic_iri(label)
         builder.add(node, BKG.topic, topic)

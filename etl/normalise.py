@@ -4,6 +4,7 @@ Pure functions on strings; amounts are Decimal, never float."""
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
 NUMBER_RE = re.compile(NUMBER)
@@ -16,9 +17,14 @@ def parse_decimal(text):
     """Parse a printed number ('12,345.67', ' 987.65 ', '-27') to Decimal; None if not a number."""
     if text is None:
         return None
-    cleaned = str(text).strip().replace(" ", "").replace("\u3000", "")
+    return _parse_printed(str(text))  # str first: a cache keyed by Decimal would merge 1.0 and 1.00
+
+
+@lru_cache(maxsize=65536)
+def _parse_printed(text):
+    cleaned = text.strip().replace(" ", "").replace("\u3000", "")
     cleaned = cleaned.rstrip("分")
-    if not cleaned or not re.fullmatch(NUMBER, cleaned):
+    if not cleaned or not NUMBER_RE.fullmatch(cleaned):
         return None
     try:
         return Decimal(cleaned.replace(",", ""))
@@ -50,6 +56,7 @@ def find_amounts(text):
             yield to_wanyuan(value, m.group(2)), m.group(1), m.group(2), m.start(), m.end()
 
 
+@lru_cache(maxsize=65536)
 def clean_name(text):
     """Normalise a printed name: spaces inside Chinese text removed, brackets made half-width."""
     text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")

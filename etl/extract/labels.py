@@ -3,6 +3,7 @@
 One keyword table serves narrative sentences and table rows alike; no label means no figure."""
 
 import re
+from functools import lru_cache
 
 # (pattern on the compact label, item, default funding source); first match wins, so the
 # more specific wording comes first. Patterns are anchored at the label's end.
@@ -53,6 +54,7 @@ CHANGE = re.compile(r"(?:比|与|较)(?:上年|\d{4}年)[^，,。；;]*?(增加|
                     r"^(增加|减少)$")
 
 
+@lru_cache(maxsize=65536)
 def compact(label):
     """Remove spaces, enumerators, years and filler so keyword rules see the bare label."""
     label = re.sub(r"\s+", "", label or "")

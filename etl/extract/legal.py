@@ -147,6 +147,8 @@ def _table_units(block):
     units = []
     per_line = block.get("layout") == "cell-per-line"
     for row in block["rows"]:
+        if not any(cell and ("号" in cell or "《" in cell) for cell in row["cells"]):
+            continue  # neither a number nor a title in this row (cells merge within a row only)
         seen, cells = set(), []
         for i, cell in enumerate(row["cells"]):
             line = row["line"] + i if per_line else row["line"]

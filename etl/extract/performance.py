@@ -75,6 +75,7 @@ def compact(cell):
     return _NOT_COMPACT.sub("", cell or "").rstrip(":：")
 
 
+@lru_cache(maxsize=65536)
 def clean_text(cell):
     """A printed text cell: HTML tags and markers removed, line-break spaces inside Chinese removed."""
     text = re.sub(r"</?\w+[^>]*>", "", cell or "").replace("★", "").replace("☆", "").strip()
