@@ -20,6 +20,9 @@ _SYNONYMS = {re.sub(r"[\s★☆]", "", s): key for key, (zh, _en, _lvl, syns) in
              for s in [zh] + syns}
 
 
+_parsed_value = lru_cache(maxsize=16384)(parse_indicator_value)  # results only read here
+
+
 @lru_cache(maxsize=4096)
 def normalised_label(label):
     """A category label without spaces and markers (★), as matched against the synonyms."""
@@ -61,7 +64,7 @@ def _value(builder, node, record, field, comparator, value, unit):
     if not printed:
         return
     builder.add(node, BKG.targetText if field == "target" else BKG.actualText, literal(printed))
-    parsed = parse_indicator_value(printed)
+    parsed = _parsed_value(printed)
     if parsed:
         builder.add(node, comparator, literal(parsed["comparator"]))
         builder.add(node, value, typed(str(parsed["value"]), XSD.decimal))

@@ -37,6 +37,14 @@ def test_tex_comparators_become_symbols():
     assert normalise_line("硬件设备更新率 \\geq 20%") == "硬件设备更新率 ≥20%"
 
 
+def test_whole_text_normalising_keeps_every_line_apart():
+    text = "完成率 \\geq\n 95%\n[bookmark: a\n]（一）\r\n　１２\n"
+    doc = read_text(text, "x.txt")
+    assert doc["lines"] == ["完成率 ≥", " 95%", "[bookmark: a", "](一)", " 12", ""]
+    assert doc["lines"] == [normalise_line(line) for line in doc["raw_lines"]]
+    assert len(doc["raw_lines"]) == len(doc["lines"]) == 6
+
+
 @pytest.mark.parametrize("data,problem", [
     (b"", "empty file"),
     (b"   \n\n", "empty file"),

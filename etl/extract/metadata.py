@@ -3,7 +3,9 @@
 Found from the title, the 编制部门 line, part headings or running text, in that order of trust."""
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 
 from etl.normalise import clean_name
 
@@ -12,13 +14,14 @@ ORG_SUFFIX = (r"(?:管理局|事务中心|服务中心|中心|局|厅|委员会|
 ORG_NAME = rf"[\u4e00-\u9fff()]{{2,40}}?{ORG_SUFFIX}"
 TITLE_STOP = re.compile(r"^\s*(目\s*录|第\s*[一1]\s*部分)")
 YEAR_PHASE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(?:度)?\s*(?:部门|单位)?\s*(决算|预算)")
-UNIT_PATTERNS = [
-    re.compile(rf"编制(?:部门|单位)\s*:\s*({ORG_NAME})(?:\s|$|单位)"),
-    re.compile(rf"第\s*[一二三四五六七八九十\d]+\s*部分\s*({ORG_NAME})\s*(?:单位|部门)?概况"),
-    re.compile(rf"纳入({ORG_NAME})\s*\d{{4}}\s*年度?\s*部门(?:决算|预算)"),
-    re.compile(rf"关于({ORG_NAME})\s*\d{{4}}\s*年"),
-    re.compile(rf"^({ORG_NAME})(?:无下属|下设|下属|编制数|实有人数|\s*\d{{4}}\s*年度?\s*[,，]?\s*实有人数)"),
-    re.compile(rf"\d{{4}}\s*年度?\s*[,，]?\s*({ORG_NAME})\s*(?:机关运行经费|政府采购)"),
+UNIT_PATTERNS = [  # (pattern, words one of which a line must contain to match it)
+    (re.compile(rf"编制(?:部门|单位)\s*:\s*({ORG_NAME})(?:\s|$|单位)"), ("编制",)),
+    (re.compile(rf"第\s*[一二三四五六七八九十\d]+\s*部分\s*({ORG_NAME})\s*(?:单位|部门)?概况"), ("概况",)),
+    (re.compile(rf"纳入({ORG_NAME})\s*\d{{4}}\s*年度?\s*部门(?:决算|预算)"), ("纳入",)),
+    (re.compile(rf"关于({ORG_NAME})\s*\d{{4}}\s*年"), ("关于",)),
+    (re.compile(rf"^({ORG_NAME})(?:无下属|下设|下属|编制数|实有人数|\s*\d{{4}}\s*年度?\s*[,，]?\s*实有人数)"),
+     ("下设", "下属", "编制数", "实有人数")),
+    (re.compile(rf"\d{{4}}\s*年度?\s*[,，]?\s*({ORG_NAME})\s*(?:机关运行经费|政府采购)"), ("机关运行经费", "政府采购")),
 ]
 
 
@@ -49,9 +52,14 @@ def find_unit(lines, title):
     if unit:
         return unit
     votes = Counter()
-    for weight, pattern in zip(range(len(UNIT_PATTERNS), 0, -1), UNIT_PATTERNS):
-        for line in lines:
-            for m in pattern.finditer(line.strip()):
+    stripped = [line.strip() for line in lines]
+    text = "\n".join(stripped)
+    starts = list(accumulate((len(line) + 1 for line in stripped), initial=0))
+    for weight, (pattern, words) in zip(range(len(UNIT_PATTERNS), 0, -1), UNIT_PATTERNS):
+        hinted = sorted({bisect_right(starts, m.start()) - 1
+                         for m in re.finditer("|".join(words), text)})
+        for index in hinted:
+            for m in pattern.finditer(stripped[index]):
                 name = clean_name(m.group(1))
                 if not re.match(r"^(本|我|该|部门|单位|本部门|本单位|市|区|县)", name):
                     votes[name] += weight
@@ -66,10 +74,9 @@ def find_year_and_phase(lines, title):
     m = YEAR_PHASE.search(title.replace(" ", ""))
     if m:
         return int(m.group(1)), "final" if m.group(2) == "决算" else "budget"
-    votes = Counter()
-    for line in lines:
-        for m in YEAR_PHASE.finditer(line.replace(" ", "")):
-            votes[(int(m.group(1)), m.group(2))] += 1
+    votes = Counter()  # lines joined by NUL, which no pattern matches: no match spans two lines
+    for m in YEAR_PHASE.finditer("\0".join(lines).replace(" ", "")):
+        votes[(int(m.group(1)), m.group(2))] += 1
     if not votes:
         return None, None
     (year, word), _ = votes.most_common(1)[0]

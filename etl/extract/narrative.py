@@ -33,12 +33,17 @@ def _reason(sentence, following=""):
 
 def scan_sentence(sentence, offset, section, line_of, full_text):
     """Figure records for the totals named in one sentence."""
+    if "元" not in sentence:  # every money amount ends in a unit of 元
+        return []
     records, current, floor = [], None, 0
     sentence = sentence.replace("收、支", "收支")
+    amounts = list(find_amounts(sentence))
+    if not amounts:
+        return []
     end_of_sentence = offset + len(sentence)
     reason = _reason(sentence, full_text[end_of_sentence:end_of_sentence + 400])
     default_source = section_source(section)
-    for value, printed, unit, start, end in find_amounts(sentence):
+    for value, printed, unit, start, end in amounts:
         label = _label_before(sentence, start, floor)
         floor = end
         if FUNCTIONAL_MARK.search(label):
