@@ -55,9 +55,15 @@ def direct(store, query, fmt, count, max_rows):
 
 
 def load(port, query, fmt, clients, requests, seconds):
-    """Run `requests` POSTs from `clients` keep-alive threads (stops after `seconds`); return stats."""
-    body = urllib.parse.urlencode({"query": query}).encode()
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": MEDIA[fmt]}
+    """Run `requests` POSTs from `clients` keep-alive threads (stops after `seconds`); return stats.
+
+    query None: GET a small static file instead (the HTTP floor: Flask and the socket, no query)."""
+    if query is None:
+        method, path, body, headers = "GET", "/static/style.css", None, {}
+    else:
+        method, path = "POST", "/sparql"
+        body = urllib.parse.urlencode({"query": query}).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": MEDIA[fmt]}
     latencies, errors, lock = [], [], threading.Lock()
     remaining = [requests]
     deadline = time.monotonic() + seconds
@@ -71,7 +77,7 @@ def load(port, query, fmt, clients, requests, seconds):
                 remaining[0] -= 1
             started = time.perf_counter()
             try:
-                conn.request("POST", "/sparql", body=body, headers=headers)
+                conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -136,6 +142,8 @@ def main():
               "cpus": os.cpu_count(), "workers": args.workers, "clients": args.clients, "queries": {}}
     try:
         version = Versions(store_dir).open_current()
+        floor = load(port, None, None, 1, min(args.requests, 200), args.seconds)
+        report["http_floor_1_client"] = floor
         for name, (query, fmt) in QUERIES.items():
             baseline = direct(version.store, query, fmt, min(args.requests, 200), 10000)
             single = load(port, query, fmt, 1, min(args.requests, 200), args.seconds)
@@ -146,6 +154,7 @@ def main():
                 "direct_throughput_per_s": round(len(baseline) / sum(baseline), 1),
                 "server_1_client": single, f"server_{args.clients}_clients": loaded,
                 "latency_ratio_1_client": round(single["p50_ms"] / 1000 / base_p50, 2),
+                "latency_ratio_over_http_floor": round(single["p50_ms"] / floor["p50_ms"], 2),
                 "throughput_ratio_direct_over_server": round(len(baseline) / sum(baseline)
                                                              / loaded["throughput_per_s"], 2)}
         version.close()
