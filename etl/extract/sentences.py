@@ -3,6 +3,7 @@
 Disclosures break sentences across lines ('基本支出 5,631.87' / '万元，占…'); joining repairs that."""
 
 import re
+import threading
 
 ENDS = "。；;！？!?:"
 CLOSERS = ")）"
@@ -10,21 +11,23 @@ SENTENCE_END = re.compile(r"[。;；]|\n")
 TEXT_LIMIT = 300
 
 
-_LAST_UNITS = [None, 0, None]  # blocks list, its length, its units: extractors share one joining
+_last = threading.local()  # per thread: (blocks list, its length, its units); extractors share one joining
 
 
 def text_units(blocks):
     """Join paragraphs broken mid-sentence into text units, keeping where each piece starts.
 
     Units are read-only; the units of the most recent blocks list are reused while it is unchanged."""
-    if _LAST_UNITS[0] is blocks and _LAST_UNITS[1] == len(blocks):
-        return _LAST_UNITS[2]
+    last = getattr(_last, "units", None)
+    if last is not None and last[0] is blocks and last[1] == len(blocks):
+        return last[2]
     units = _join_units(blocks)
-    _LAST_UNITS[:] = [blocks, len(blocks), units]
+    _last.units = (blocks, len(blocks), units)
     return units
 
 
 def _join_units(blocks):
+    """text_units without the reuse."""
     units, previous = [], None
     for block in blocks:
         if block["type"] == "table":
