@@ -8,7 +8,7 @@ import pytest
 
 from etl.extract import extract_records
 from etl.extract.labels import classify_label
-from etl.extract.metadata import MetadataError, extract_metadata
+from etl.extract.metadata import MetadataError, extract_metadata, find_year_and_phase
 from etl.pipeline import link_functional_codes
 from etl.read import read_document, read_text
 from etl.segment import segment
@@ -49,6 +49,21 @@ def value(records, item, **kw):
 def test_metadata_of_every_seed(examples_dir, name):
     meta = extract_metadata(read_document(examples_dir / name)["lines"])
     assert (meta["unit"], meta["year"], meta["phase"]) == SEEDS[name]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_metadata_of_every_seed_without_its_title(examples_dir, name):
+    lines = read_document(examples_dir / name)["lines"]
+    first_part = next(i for i, line in enumerate(lines) if "部分" in line[:8])  # 第一部分 / 第1部分
+    meta = extract_metadata(lines[first_part:])
+    assert (meta["unit"], meta["year"], meta["phase"]) == SEEDS[name]
+
+
+def test_phase_follows_the_vocabulary_when_no_title_names_it():
+    final = "2023 年度收入总计 10 万元。\n一、收入决算情况说明\n二、支出决算情况说明\n三、一般公共预算财政拨款支出决算\n"
+    budget = "2021 年度收入预算 10 万元。\n一、收入预算情况说明\n二、支出预算情况说明\n三、政府采购预算\n"
+    assert find_year_and_phase(read_text(final)["lines"], "") == (2023, "final")
+    assert find_year_and_phase(read_text(budget)["lines"], "") == (2021, "budget")
 
 
 def test_text_that_is_not_a_disclosure_is_rejected():

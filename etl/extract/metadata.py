@@ -12,6 +12,7 @@ from etl.normalise import clean_name
 ORG_SUFFIX = (r"(?:管理局|事务中心|服务中心|中心|局|厅|委员会|委|办公室|办|院|所|站|队|馆|会|处|"
               r"社|校|部|署|司|集团|公司|政府|医院|学校)")
 ORG_NAME = rf"[\u4e00-\u9fff()]{{2,40}}?{ORG_SUFFIX}"
+YEAR_OF_ACCOUNT = re.compile(r"((?:19|20)\d{2})\s*年度")
 TITLE_STOP = re.compile(r"^\s*(目\s*录|第\s*[一1]\s*部分)")
 YEAR_PHASE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(?:度)?\s*(?:部门|单位)?\s*(决算|预算)")
 UNIT_PATTERNS = [  # (pattern, words one of which a line must contain to match it)
@@ -69,18 +70,27 @@ def find_unit(lines, title):
     return best[0]
 
 
+def phase_by_vocabulary(text):
+    """'final' when 决算 is a common word of the text, 'budget' when only 预算 is; None if neither.
+
+    Final accounts say 决算 about as often as 预算 (一般公共预算…决算); budgets hardly ever say 决算."""
+    final, budget = text.count("决算"), text.count("预算")
+    if final >= 3 and final >= 0.2 * budget:
+        return "final"
+    return "budget" if budget >= 3 else None
+
+
 def find_year_and_phase(lines, title):
-    """Return (year, phase) from the title, else the most frequent 'YYYY年度部门决算/预算'."""
+    """Return (year, phase) from the title, else the most frequent 'YYYY年度部门决算/预算' (or
+    'YYYY年度') and the document's vocabulary."""
     m = YEAR_PHASE.search(title.replace(" ", ""))
     if m:
         return int(m.group(1)), "final" if m.group(2) == "决算" else "budget"
-    votes = Counter()  # lines joined by NUL, which no pattern matches: no match spans two lines
-    for m in YEAR_PHASE.finditer("\0".join(lines).replace(" ", "")):
-        votes[(int(m.group(1)), m.group(2))] += 1
-    if not votes:
-        return None, None
-    (year, word), _ = votes.most_common(1)[0]
-    return year, "final" if word == "决算" else "budget"
+    text = "\0".join(lines).replace(" ", "")  # NUL matches no pattern: no match spans two lines
+    votes = (Counter(int(m.group(1)) for m in YEAR_PHASE.finditer(text))
+             or Counter(int(year) for year in YEAR_OF_ACCOUNT.findall(text)))
+    year = votes.most_common(1)[0][0] if votes else None
+    return year, phase_by_vocabulary(text)
 
 
 def extract_metadata(lines):
