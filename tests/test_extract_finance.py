@@ -59,6 +59,18 @@ def test_metadata_of_every_seed_without_its_title(examples_dir, name):
     assert (meta["unit"], meta["year"], meta["phase"]) == SEEDS[name]
 
 
+@pytest.mark.parametrize("title,unit", [
+    ("宁安县第一中学2023年度部门预算公开", "宁安县第一中学"),
+    ("宁安县实验幼儿园 2022 年度部门决算", "宁安县实验幼儿园"),
+    ("宁安市政协2021年部门预算", "宁安市政协"),
+    ("宁安县国营林场2020年度单位决算公开说明", "宁安县国营林场"),
+    ("宁安市广播电视台2024年部门预算", "宁安市广播电视台"),
+])
+def test_unit_names_of_many_kinds_come_from_the_title(title, unit):
+    meta = extract_metadata(read_text(f"{title}\n目录\n一、收入预算情况说明\n二、支出预算情况说明\n三、预算\n")["lines"])
+    assert (meta["unit"], meta["phase"]) == (unit, "final" if "决算" in title else "budget")
+
+
 def test_phase_follows_the_vocabulary_when_no_title_names_it():
     final = "2023 年度收入总计 10 万元。\n一、收入决算情况说明\n二、支出决算情况说明\n三、一般公共预算财政拨款支出决算\n"
     budget = "2021 年度收入预算 10 万元。\n一、收入预算情况说明\n二、支出预算情况说明\n三、政府采购预算\n"

@@ -10,9 +10,10 @@ from itertools import accumulate
 from etl.normalise import clean_name
 
 ORG_SUFFIX = (r"(?:管理局|事务中心|服务中心|中心|局|厅|委员会|委|办公室|办|院|所|站|队|馆|会|处|"
-              r"社|校|部|署|司|集团|公司|政府|医院|学校)")
+              r"社|校|部|署|司|集团|公司|政府|医院|学校|学|园|场|台|镇|乡|街道|团|宫|厂|库|段)")
 ORG_NAME = rf"[\u4e00-\u9fff()]{{2,40}}?{ORG_SUFFIX}"
 YEAR_OF_ACCOUNT = re.compile(r"((?:19|20)\d{2})\s*年度")
+TITLE_UNIT = re.compile(r"\s*([\u4e00-\u9fff()]{2,40}?)\s*(?:20|19)\d{2}\s*年\s*度?\s*(?:部门|单位)\s*(?:决算|预算)")
 TITLE_STOP = re.compile(r"^\s*(目\s*录|第\s*[一1]\s*部分)")
 YEAR_PHASE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(?:度)?\s*(?:部门|单位)?\s*(决算|预算)")
 UNIT_PATTERNS = [  # (pattern, words one of which a line must contain to match it)
@@ -42,8 +43,10 @@ def title_text(lines, limit=12):
 
 
 def _unit_from_title(title):
-    """The unit name printed before the year in a title such as 'X 2023 年度部门决算公开说明'."""
-    m = re.match(rf"\s*({ORG_NAME})\s*(?:20|19)\d{{2}}\s*年", title)
+    """The unit name printed before the year in a title such as 'X 2023 年度部门决算公开说明'
+    (any name when the title goes on to say 部门/单位 决算/预算)."""
+    m = (re.match(rf"\s*({ORG_NAME})\s*(?:20|19)\d{{2}}\s*年", title)
+         or TITLE_UNIT.match(title))
     return clean_name(m.group(1)) if m else None
 
 
