@@ -222,3 +222,40 @@ def test_table_row_with_a_missing_cell_is_reported_with_its_line():
     assert [(w["line"], "missing cell" in w["message"]) for w in warnings] == [(19, True)]
     office = [r for r in records if r["kind"] == "figure" and r["code"] == "30201"]
     assert {(r["exptype"], r["value"]) for r in office} == {(None, D("2.5")), ("personnel", D("2.5"))}
+
+
+CODE_COLUMN_TABLES = """宁安市教育局2024年度部门预算公开
+第二部分 2024年部门预算公开表
+表六
+一般公共预算基本支出预算表
+单位：万元
+科目编码\t科目名称\t合计\t人员经费\t公用经费
+301\t工资福利支出\t1,200.50\t1,200.50\t
+30101\t基本工资\t600.25\t600.25\t
+302\t商品和服务支出\t80.00\t\t80.00
+表七
+一般公共预算支出预算表
+单位：元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+205\t教育支出\t12,805,000.00\t12,005,000.00\t800,000.00
+2050101\t行政运行\t12,005,000.00\t12,005,000.00\t
+"""
+
+
+def test_tables_with_one_code_column_in_yuan():
+    blocks = segment(read_text(CODE_COLUMN_TABLES)["lines"])
+    got = {(r["item"], r["code"], r["name"], r.get("exptype"), r["value"], r["printed_unit"])
+           for r in extract_records(blocks) if r["kind"] == "figure"}
+    assert got == {
+        ("economic_expenditure", "301", "工资福利支出", None, D("1200.50"), "万元"),
+        ("economic_expenditure", "301", "工资福利支出", "personnel", D("1200.50"), "万元"),
+        ("economic_expenditure", "30101", "基本工资", None, D("600.25"), "万元"),
+        ("economic_expenditure", "30101", "基本工资", "personnel", D("600.25"), "万元"),
+        ("economic_expenditure", "302", "商品和服务支出", None, D("80.00"), "万元"),
+        ("economic_expenditure", "302", "商品和服务支出", "public", D("80.00"), "万元"),
+        ("functional_expenditure", "205", "教育支出", None, D("1280.5"), "元"),
+        ("functional_expenditure", "205", "教育支出", "basic", D("1200.5"), "元"),
+        ("functional_expenditure", "205", "教育支出", "project", D("80"), "元"),
+        ("functional_expenditure", "2050101", "行政运行", None, D("1200.5"), "元"),
+        ("functional_expenditure", "2050101", "行政运行", "basic", D("1200.5"), "元"),
+    }

@@ -11,6 +11,7 @@ from etl.records import figure, warning
 
 NOT_FINANCE = re.compile(r"绩效|指标|项目名称|项目支出情况表|项目支出表")
 CODE_HEADER = re.compile(r"^(类|款|项|科目编码|功能分类科目编码|经济分类科目编码|编码|代码)$")
+CLASS_CODE = re.compile(r"\d{3}|\d{5}|\d{7}")
 INLINE_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([\u4e00-\u9fff(].*)$")
 TOTAL_HEADER = re.compile(r"合计|小计|总计|预算数|决算数|金额|本年|数$")
 EXPTYPE_HEADER = [("基本支出", "basic"), ("项目支出", "project"), ("人员经费", "personnel"),
@@ -215,6 +216,28 @@ def table_source(title):
     return qualifier_source(title or "") or "all"
 
 
+def code_column(header_rows, data):
+    """[j] when column j holds whole classification codes (科目编码: 208, 20801, 2080101) followed by
+    their names; [] otherwise."""
+    width = max((len(r["cells"]) for r in data), default=0)
+    for j in range(width - 1):
+        cells = [r["cells"][j].strip() for r in data if j < len(r["cells"]) and r["cells"][j].strip()]
+        codes = [c for c in cells if CLASS_CODE.fullmatch(c)]
+        named = [r for r in data if j + 1 < len(r["cells"]) and CLASS_CODE.fullmatch(r["cells"][j].strip())
+                 and r["cells"][j + 1] and not is_number(r["cells"][j + 1])]
+        headed = any(j < len(cells_) and CODE_HEADER.match(cells_[j]) for cells_ in header_rows)
+        if len(named) >= 2 and len(codes) == len(named) and (headed or len(codes) * 2 >= len(data)):
+            return [j]
+    return []
+
+
+def economic_codes(data, code_cols):
+    """True when every code of the table is an economic one (301…399, 501…599), none functional (2xx)."""
+    codes = {"".join(r["cells"][j].strip() for j in code_cols if j < len(r["cells"])) for r in data}
+    codes = {c for c in codes if c.isdigit()}
+    return bool(codes) and all(c[0] in "35" for c in codes)
+
+
 def interpret_table(table):
     """Return figure and warning records for one finance table block; [] for other tables."""
     rows = [r for r in table["rows"] if any(c for c in r["cells"])]
@@ -231,10 +254,13 @@ def interpret_table(table):
     header_rows = [r["cells"] for r in rows[:len(rows) - len(data)]]
     code_cols = next(([j for j, c in enumerate(cells) if re.fullmatch(r"类|款|项", c)]
                       for cells in header_rows if re.fullmatch(r"类|款|项", cells[0] if cells else "")), [])
+    code_cols = code_cols or code_column(header_rows, data)
     source = table_source(title)
     if code_cols:
         if "收入" in title and "支出" not in title:
             return []  # income by function repeats the expenditure tables' rows
-        scheme = "economic" if "经济分类" in "".join("".join(p) for p in headers) + title else "functional"
+        stated = "".join("".join(p) for p in headers) + title
+        scheme = ("economic" if "经济分类" in stated or ("功能分类" not in stated and economic_codes(data, code_cols))
+                  else "functional")
         return _classification_rows(table, data, header_rows, code_cols, scheme, source, uom)
     return _label_rows(table, data, headers, source, uom)
