@@ -9,6 +9,7 @@ CHAPTER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d{1,2}
 SUBCHAPTER = re.compile(r"^\s*\(\s*[一二三四五六七八九十]+\s*\)\s*\S")
 TABLE_NO = re.compile(r"^\s*表[一二三四五六七八九十\d]+\s*[:：]?\s*$")
 PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 HEADING_MAX = 60
 
 
@@ -29,6 +30,12 @@ def _line_kind(line):
     if "\t" in line.strip("\t ") or (line.startswith("\t") and line.count("\t") > 1):
         return "row"
     return "text"
+
+
+def _markdown_heading(text):
+    """(number of leading # marks, text without them) of a markdown ATX heading '## 一、主要职能'."""
+    m = MARKDOWN_HEADING.match(text)
+    return (len(m.group(1)), m.group(2).strip()) if m else (0, text)
 
 
 def heading_level(text):
@@ -80,8 +87,8 @@ def segment(lines):
             i += 1
             continue
         if kind == "text":
-            text = _clean(line)
-            level = heading_level(text.lstrip("- "))
+            marks, text = _markdown_heading(_clean(line))
+            level = heading_level(text.lstrip("- ")) or min(marks, 3)
             if level and not line.lstrip().startswith("- "):
                 path = {k: v for k, v in path.items() if k < level}
                 path[level] = text

@@ -14,7 +14,7 @@ ORG_SUFFIX = (r"(?:管理局|事务中心|服务中心|中心|局|厅|委员会|
 ORG_NAME = rf"[\u4e00-\u9fff()]{{2,40}}?{ORG_SUFFIX}"
 YEAR_OF_ACCOUNT = re.compile(r"((?:19|20)\d{2})\s*年度")
 TITLE_UNIT = re.compile(r"\s*([\u4e00-\u9fff()]{2,40}?)\s*(?:20|19)\d{2}\s*年\s*度?\s*(?:部门|单位)\s*(?:决算|预算)")
-TITLE_STOP = re.compile(r"^\s*(目\s*录|第\s*[一1]\s*部分)")
+TITLE_STOP = re.compile(r"^[\s#*]*(目\s*录|第\s*[一1]\s*部分)")
 YEAR_PHASE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(?:度)?\s*(?:部门|单位)?\s*(决算|预算)")
 UNIT_PATTERNS = [  # (pattern, words one of which a line must contain to match it)
     (re.compile(rf"编制(?:部门|单位)\s*:\s*({ORG_NAME})(?:\s|$|单位)"), ("编制",)),
@@ -38,7 +38,7 @@ def title_text(lines, limit=12):
         if TITLE_STOP.match(line):
             break
         if line.strip():
-            parts.append(line.replace("**", "").strip())
+            parts.append(line.replace("**", "").strip().lstrip("#").strip())
     return "".join(parts)
 
 
