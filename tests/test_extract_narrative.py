@@ -336,3 +336,24 @@ def test_glossary_skips_instructions_and_trailers(terms):
     assert definition(terms["003"], "机关运行经费")["definition"].endswith("公务用车运行维护费及其他费用。")
     assert definition(terms["004"], "社会保障和就业支出(类)人力资源和社会保障管理事务(款)行政运行(项)")[
         "definition"] == "指行政单位的基本支出。"
+
+
+def test_change_named_after_a_comparison_cue_keeps_its_item_and_reason(blocks):
+    # 004 line 26: "与2018年相比，收、支总计各增加0.75万元，增长0.06%。主要变动原因是人员经费中工资福利支出增加。"
+    from etl.extract.narrative import extract_narrative_totals
+    changes = {(r["item"], r["value"], r["reason"]) for r in extract_narrative_totals(blocks["004"])
+               if r["line"] == 26 and r["comparison"] == "change_vs_previous_year"}
+    assert changes == {("income_total", D("0.75"), "人员经费中工资福利支出增加"),
+                       ("expenditure_total", D("0.75"), "人员经费中工资福利支出增加")}
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("与上年相比，基本支出减少 50.5 万元。", ("basic_expenditure", D("-50.5"))),
+    ("比上年，项目支出增加12万元。", ("project_expenditure", D("12"))),
+    ("基本支出增加 50.5 万元。", None),  # no comparison set up: not a change
+])
+def test_item_change_needs_a_comparison_cue(sentence, expected):
+    from etl.extract.narrative import extract_narrative_totals
+    found = [(r["item"], r["value"]) for r in extract_narrative_totals(segment(read_text(sentence)["lines"]))
+             if r["comparison"] == "change_vs_previous_year"]
+    assert found == ([expected] if expected else [])

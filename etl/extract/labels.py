@@ -25,7 +25,7 @@ ITEM_RULES = [
     (r"事业单位经营收入|经营收入", "income_by_source", "operating"),
     (r"事业收入", "income_by_source", "business"),
     (r"其他收入|单位其他资金收入", "income_by_source", "other"),
-    (r"一般公共预算(?:财政)?拨款(?:支出)?合计|一般公共预算(?:财政拨款|当年拨款)?支出",
+    (r"一般公共预算(?:财政)?拨款(?:支出)?合计|一般公共预算(?:财政拨款|当年拨款)?支出|一般公共预算当年拨款",
      "general_public_budget_expenditure", "general_public_budget"),
     (r"财政拨款支出", "fiscal_appropriation_expenditure", "fiscal_appropriation"),
     (r"支出合计", "expenditure_total", None),
@@ -52,6 +52,8 @@ BARE_SOURCES = {"一般公共预算": "general_public_budget", "政府性基金�
                 "用事业基金弥补收支差额": "previous_balance"}
 CHANGE = re.compile(r"(?:比|与|较)(?:上年|\d{4}年)[^，,。；;]*?(增加|减少|增长|下降|降低|上升)$|"
                     r"^(增加|减少)$")
+NAMED_CHANGE = re.compile(r"^(.+?)各?(增加|减少|增长|下降|降低|上升)了?$")
+COMPARED = re.compile(r"(?:比|与|较|同)(?:上年|上一年|去年|\d{4}年)")
 
 
 @lru_cache(maxsize=65536)
@@ -112,3 +114,14 @@ def change_direction(label):
         return None
     word = m.group(1) or m.group(2)
     return -1 if word in ("减少", "下降", "降低") else 1
+
+
+def named_change(label, before):
+    """(item label, +1 / -1) for '收支总计各增加' or '基本支出减少' when the sentence before it set up a
+    comparison ('与上年相比，'); None otherwise."""
+    if not COMPARED.search(before):
+        return None
+    m = NAMED_CHANGE.match(compact(label))
+    if not m or not classify_label(m.group(1)):
+        return None
+    return m.group(1), -1 if m.group(2) in ("减少", "下降", "降低") else 1

@@ -4,7 +4,7 @@ Each amount's label is the text since the previous clause break; changes attach 
 
 import re
 
-from etl.extract.labels import change_direction, classify_label, section_source
+from etl.extract.labels import change_direction, classify_label, named_change, section_source
 from etl.extract.sentences import section_texts, sentences
 from etl.normalise import find_amounts
 from etl.records import figure
@@ -36,11 +36,11 @@ def scan_sentence(sentence, offset, section, line_of, full_text):
     if "元" not in sentence:  # every money amount ends in a unit of 元
         return []
     records, current, floor = [], None, 0
+    end_of_sentence = offset + len(sentence)  # before the rewrite below shortens it
     sentence = sentence.replace("收、支", "收支")
     amounts = list(find_amounts(sentence))
     if not amounts:
         return []
-    end_of_sentence = offset + len(sentence)
     reason = _reason(sentence, full_text[end_of_sentence:end_of_sentence + 400])
     default_source = section_source(section)
     for value, printed, unit, start, end in amounts:
@@ -58,7 +58,10 @@ def scan_sentence(sentence, offset, section, line_of, full_text):
                                   reason=reason, **kw))
             continue
         comparison = "value"
-        if BUDGET_SUFFIX.search(re.sub(r"\s", "", label)):
+        named = named_change(label, sentence[:start])
+        if named:
+            label, value, comparison = named[0], value * named[1], "change_vs_previous_year"
+        elif BUDGET_SUFFIX.search(re.sub(r"\s", "", label)):
             label, comparison = BUDGET_SUFFIX.sub("", re.sub(r"\s", "", label)), "initial_budget"
             if not label and current:
                 records.append(figure(current[0], value, source=current[1], exptype=current[2],
