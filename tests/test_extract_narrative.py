@@ -357,3 +357,14 @@ def test_item_change_needs_a_comparison_cue(sentence, expected):
     found = [(r["item"], r["value"]) for r in extract_narrative_totals(segment(read_text(sentence)["lines"]))
              if r["comparison"] == "change_vs_previous_year"]
     assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("statement,count", [
+    ("宁安市教育局内设办公室、基础教育科、财务审计科3个科室，下属单位12个。", D(3)),
+    ("宁安市教育局内设机构：办公室、基础教育科、财务审计科。", None),
+    ("本单位下设3个科室，分别是：办公室、基础教育科和财务审计科。", D(3)),
+])
+def test_division_names_listed_before_or_after_their_count(statement, count):
+    records = extract_personnel(segment(read_text(f"二、机构设置\n{statement}编制数45人。")["lines"]))
+    assert [r["name"] for r in records if r["kind"] == "division"] == ["办公室", "基础教育科", "财务审计科"]
+    assert [r["value"] for r in records if r.get("item") == "divisions"] == ([count] if count else [])

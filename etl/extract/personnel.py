@@ -26,7 +26,10 @@ HEADCOUNTS = [
 CHANGE_AFTER = re.compile(r"\s*[，,]\s*(?:比上年|较上年|同比)?\s*(增加|减少)\s*(\d+)\s*[人名]")
 DIVISION_COUNT = re.compile(r"(?:下设|内设|设有|设置)\s*(?:机构)?\s*(\d+)\s*个\s*(?:内设机构|职能科室|科室|处室|股室|机构|部门|科|处|室|股)")
 DIVISION_MIX = re.compile(r"(?:下设|内设)\s*((?:\d+\s*(?:个)?\s*[科处室股部]\s*)+)")
-DIVISION_LIST = re.compile(r"分别(?:是|为)\s*:?\s*")
+DIVISION_LIST = re.compile(r"分别(?:是|为)\s*:?\s*|(?:内设|下设)(?:机构|科室|处室|股室)?(?:有|包括)?\s*:\s*")
+# names before their count: '内设办公室、基础教育科、财务科3个科室'
+NAMES_THEN_COUNT = re.compile(r"(?:内设|下设)((?:[\u4e00-\u9fff()]{2,20}、)+[\u4e00-\u9fff()]{2,20}?)(?:等)?\s*"
+                              r"(\d+)\s*个\s*(?:内设机构|职能科室|科室|处室|股室|机构|部门)")
 NAME_SUFFIX = "科室处股部中心队所站办组"
 
 
@@ -58,9 +61,9 @@ def headcount_records(unit):
 def division_count_record(unit):
     """The number of internal divisions ('下设19个科室', '内设10科1室'), or None."""
     text = unit["text"]
-    m = DIVISION_COUNT.search(text)
+    m = DIVISION_COUNT.search(text) or NAMES_THEN_COUNT.search(text)
     if m:
-        value, printed, start = Decimal(m.group(1)), m.group(1), m.start(1)
+        value, printed, start = Decimal(m.group(m.lastindex)), m.group(m.lastindex), m.start(m.lastindex)
     else:
         m = DIVISION_MIX.search(text)
         if not m:
@@ -96,13 +99,17 @@ def division_records(unit):
     """Division name records from '分别是:办公室、财务科、…' in one staffing unit."""
     text = unit["text"]
     m = DIVISION_LIST.search(text)
-    if not m:
-        return []
-    end = text.find("。", m.end())
-    body = text[m.end():end if end >= 0 else len(text)]
+    if m:
+        end = text.find("。", m.end())
+        body, cursor = text[m.end():end if end >= 0 else len(text)], m.end()
+    else:
+        m = NAMES_THEN_COUNT.search(text)
+        if not m:
+            return []
+        body, cursor = m.group(1), m.start(1)
     names = split_names(body)
     names = names[:-1] + split_final_and(names[-1].strip())
-    records, cursor = [], m.end()
+    records = []
     for name in names:
         at = text.find(name.strip(), cursor)
         at = cursor if at < 0 else at
