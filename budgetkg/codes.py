@@ -125,4 +125,9 @@ INDICATOR_CATEGORIES = {
     "social_benefit": ("社会效益指标", "social benefit", 2, ["社会效益指标", "社会效益"]),
     "ecological_benefit": ("生态效益指标", "ecological benefit", 2, ["生态效益指标", "生态效益"]),
     "sustainability": ("可持续影响指标", "sustainable impact", 2, ["可持续影响指标", "可持续影响"]),
+    "service_satisfaction": ("服务对象满意度指标", "service recipient satisfaction", 2,
+                             ["服务对象满意度指标", "服务对象满意度"]),
+    "social_cost": ("社会成本指标", "social cost", 2, ["社会成本指标", "社会成本"]),
+    "environmental_cost": ("生态环境成本指标", "ecological and environmental cost", 2,
+                           ["生态环境成本指标", "生态环境成本"]),
 }

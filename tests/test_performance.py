@@ -363,3 +363,29 @@ def test_cq08_indicators(runner, built_store):
     assert (target_only["level2"], target_only["target"], target_only["actual"], target_only["weight"]) == (
         "成本指标", "≤9.3万元", "", "")
     assert next(r for r in rows if r["level3"] == "机关事业单位参保职工")["level1"] == "指标"
+
+
+NATIONAL_TEMPLATE = """项目支出绩效自评表
+| 项目名称 | 校舍维修项目 | | | | | | |
+|---|---|---|---|---|---|---|---|
+| 主管部门 | 宁安市教育局 | 实施单位 | 宁安市教育局 | | | | |
+| 项目资金(万元) | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |
+| | 年度资金总额 | 120.00 | 120.00 | 118.50 | 10 | 98.75% | 9.88 |
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |
+| 产出指标 | 数量指标 | 维修学校数 | 10所 | 10所 | 20 | 20 | |
+| 成本指标 | 社会成本指标 | 施工扰民投诉 | ≤2次 | 1次 | 10 | 10 | |
+| 满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥90% | 88% | 10 | 8 | 部分工程延期 |
+| 总分 | | | | | 100 | 97.88 | |
+"""
+
+
+def test_national_template_level_names_and_satisfaction_indicators_in_pipe_rows():
+    records = extract_performance(segment(read_text(NATIONAL_TEMPLATE)["lines"]))
+    rows = [(r["level1"], r["level2"], r["level3"], r["target"], r["actual"], r["weight"], r["score"],
+             r.get("deviation")) for r in records if r["kind"] == "indicator"]
+    assert rows == [
+        ("产出指标", "数量指标", "维修学校数", "10所", "10所", D("20"), D("20"), None),
+        ("成本指标", "社会成本指标", "施工扰民投诉", "≤2次", "1次", D("10"), D("10"), None),
+        ("满意度指标", "服务对象满意度指标", "师生满意度", "≥90%", "88%", D("10"), D("8"), "部分工程延期"),
+    ]
+    assert not [r for r in records if r["kind"] == "warning"]

@@ -113,7 +113,7 @@ def category(cell):
 def is_category_like(cell):
     """A level cell: a known category, or a short label ending in 指标 (e.g. a template's own)."""
     c = compact(cell)
-    return bool(c) and (c in CATEGORY_KEYS or (c.endswith("指标") and len(c) <= 8 and "绩效" not in c))
+    return bool(c) and (c in CATEGORY_KEYS or (c.endswith("指标") and len(c) <= 10 and "绩效" not in c))
 
 
 def is_number(cell):
