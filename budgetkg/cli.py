@@ -67,8 +67,11 @@ def summary_line(path, result, triple_count):
             f"{len(result.get('warnings', []))} warnings")
 
 
-def build_one(path, store, base, strict):
-    """Process and publish one document; return an error message, or None when published."""
+def build_one(path, store, base, strict, published):
+    """Process and publish one document; return an error message, or None when published.
+
+    published maps the graph IRIs this build has written to their files: a second file of the same
+    disclosure (unit, year, phase) is refused rather than silently replacing the first."""
     from etl.pipeline import process_file
     from etl.read import InputError
 
@@ -78,6 +81,11 @@ def build_one(path, store, base, strict):
         return str(exc)
     except Exception as exc:  # a bug in the ETL must not stop the batch
         return f"{path}: unexpected {type(exc).__name__} in the ETL: {exc}"
+    earlier = published.get(result["graph"])
+    if earlier is not None:
+        meta = result["meta"]
+        return (f"{path}: the same disclosure ({meta['unit']} {meta['year']} {meta['phase']}) as {earlier.name}, "
+                "published earlier in this build; not published (a disclosure is one file: join the files)")
     warnings = result.get("warnings", [])
     for warning in warnings:
         line = warning.get("line")
@@ -89,6 +97,7 @@ def build_one(path, store, base, strict):
         triple_count = store.replace_graph(result["graph"], result["triples"])
     except StoreError as exc:
         return f"{path}: {exc}"
+    published[result["graph"]] = path
     echo_over_bar(summary_line(path, result, triple_count))
     return None
 
@@ -107,13 +116,13 @@ def build(paths, store_dir, base, strict):
     documents = find_documents(paths)
     if not documents:
         raise click.ClickException(f"no documents (*.txt, *.md) found in {', '.join(map(str, paths))}")
-    failed = []
+    failed, published = [], {}
     with open_store(store_dir) as store:
         stderr = click.get_text_stream("stderr")
         with click.progressbar(documents, label="building", file=stderr,
                                hidden=len(documents) < 2 or not stderr.isatty()) as bar:
             for path in bar:
-                error = build_one(path, store, base, strict)
+                error = build_one(path, store, base, strict, published)
                 if error:
                     failed.append(path)
                     echo_over_bar(f"error: {error}", err=True)
