@@ -74,6 +74,13 @@ class BKG(DefinedNamespace):
 
     # provenance of a figure
     sourceLine: URIRef
+    sourcePage: URIRef
+    sourceTable: URIRef
+    sourceRow: URIRef
+    sourceColumn: URIRef
+    sourceSheet: URIRef
+    sourceCell: URIRef
+    sourcePart: URIRef
     sourceSection: URIRef
     sourceText: URIRef
 

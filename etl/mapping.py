@@ -119,12 +119,30 @@ class GraphBuilder:
     def provenance(self, node, record):
         """Where a fact was printed: document, section heading and line."""
         self.add(node, PROV.wasDerivedFrom, self.doc)
-        if record.get("line"):
-            self.add(node, BKG.sourceLine, typed(str(record["line"]), XSD.integer))
+        location = record.get("location")
+        if location is None:
+            if record.get("line"):
+                self.add(node, BKG.sourceLine, typed(str(record["line"]), XSD.integer))
+        else:
+            self.location(node, location, record.get("column"))
         if record.get("section"):
             self.add(node, BKG.sourceSection, literal(record["section"]))
         if record.get("text"):
             self.add(node, BKG.sourceText, literal(record["text"]))
+
+    def location(self, node, location, column=None):
+        """Triples of a Location: line; page; sheet and cell; table, row and column (those known)."""
+        if len(self.meta.get("files") or ()) > 1:
+            self.add(node, BKG.sourcePart, literal(location.file))
+        for prop, value in ((BKG.sourcePage, location.page), (BKG.sourceLine, location.line),
+                            (BKG.sourceTable, location.table), (BKG.sourceRow, location.row),
+                            (BKG.sourceColumn, column or location.column)):
+            if value is not None and (prop != BKG.sourceColumn or location.table is not None):
+                self.add(node, prop, typed(str(value), XSD.integer))
+        if location.sheet is not None:
+            self.add(node, BKG.sourceSheet, literal(location.sheet))
+        if location.cell is not None:
+            self.add(node, BKG.sourceCell, literal(location.cell))
 
     def observation(self, record):
         """Triples of one figure record, merged with an identical earlier figure if there is one."""

@@ -9,10 +9,10 @@ from etl.extract import extract_records
 from etl.extract.metadata import MetadataError, extract_metadata
 from etl.mapping import document_iri, map_document, short_hash
 from etl.projects import link_projects
-from etl.read import InputError, read_document
-from etl.segment import segment
+from etl.blocks import document_blocks
+from etl.read import InputError
+from etl.readers import read_file, supported_suffixes
 
-DOCUMENT_SUFFIXES = {".txt", ".md", ".text"}
 MIN_FIGURES = 3
 
 
@@ -20,12 +20,21 @@ class ExtractionError(InputError):
     """A readable text that cannot be published as a disclosure (no unit, no figures ...)."""
 
 
-def find_documents(paths):
-    """Expand files and folders into a sorted list of document files (.txt, .md)."""
-    found = []
+def find_documents(paths, skipped=None):
+    """Expand files and folders into a sorted list of files a reader is registered for.
+
+    Files in folders of other types are appended to ``skipped`` as (path, reason) when it is given;
+    a file named directly is always returned (its reader, or the lack of one, reports on it)."""
+    found, suffixes = [], set(supported_suffixes())
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or p.name.startswith("."):
+                    continue
+                if p.suffix.lower() in suffixes:
+                    found.append(p)
+                elif skipped is not None:
+                    skipped.append((p, f"unsupported file type {p.suffix or '(none)'!r}"))
         elif path.exists():
             found.append(path)
         else:
@@ -49,14 +58,23 @@ def link_functional_codes(records):
     return records
 
 
+def locate(records, locations):
+    """Give each record the Location of its line ordinal (what provenance and warnings print)."""
+    for r in records:
+        line = r.get("line")
+        if line is not None and "location" not in r:
+            r["location"] = locations.get(line)
+    return records
+
+
 def process_document(document, base):
-    """Run extract and map on a read document dict; return the result dict of process_file."""
-    blocks = segment(document["lines"])
+    """Run extract and map on a read Document; return the result dict of process_file."""
+    lines, blocks, locations = document_blocks(document)
     try:
-        meta = extract_metadata(document["lines"])
+        meta = extract_metadata(lines)
     except MetadataError as exc:
-        raise ExtractionError(document["path"], str(exc)) from exc
-    meta.update(source_file=document["name"], sha256=document["sha256"])
+        raise ExtractionError(document.path, str(exc)) from exc
+    meta.update(source_file=document.name, sha256=document.sha256, files=document.files)
     records = link_projects(link_functional_codes(extract_records(blocks)))
     doc = document_iri(base, meta["unit"], meta["year"], meta["phase"])
     for r in records:
@@ -66,16 +84,18 @@ def process_document(document, base):
                 r["project"] = r["project_iri"]
     figures = [r for r in records if r["kind"] == "figure"]
     if len(figures) < MIN_FIGURES:
-        last = next((i + 1 for i in range(len(document["lines"]) - 1, -1, -1)
-                     if document["lines"][i].strip()), 0)
-        raise ExtractionError(document["path"], f"only {len(figures)} financial figures found "
-                              f"(the text ends at line {last}; truncated or not a disclosure?)")
+        last = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
+        end = locations.get(last)
+        raise ExtractionError(document.path, f"only {len(figures)} financial figures found "
+                              f"(the text ends at {end.describe() if end else 'its start'}; "
+                              "truncated or not a disclosure?)")
+    locate(records, locations)
     triples, count, warnings = map_document(meta, records, base)
-    warnings = [r for r in records if r["kind"] == "warning"] + warnings
+    warnings = locate([r for r in records if r["kind"] == "warning"] + warnings, locations)
     for w in warnings:
         w["message"] = re.sub(r"\s+", " ", w["message"])
     graph = str(document_graph(triples))
-    return {"path": document["path"], "graph": graph, "triples": triples, "figures": count,
+    return {"path": document.path, "graph": graph, "triples": triples, "figures": count,
             "warnings": sorted(warnings, key=lambda w: (w.get("line") or 0, w["message"])),
             "meta": {k: meta[k] for k in ("unit", "year", "phase")}}
 
@@ -89,4 +109,4 @@ def document_graph(triples):
 
 def process_file(path, base="https://budgetkg.org/"):
     """Read, extract and map one document file; raise InputError naming the file if it fails."""
-    return process_document(read_document(path), base)
+    return process_document(read_file(path), base)

@@ -1,0 +1,45 @@
+"""Stage 1, read: one reader per file type, registered here by suffix, each returning a Document.
+
+A reader is ``read(path) -> etl.model.Document`` and raises etl.read.InputError naming the file and
+the place for input it cannot read. ``register`` adds one (e.g. a plugin); ``read_file`` dispatches."""
+
+from importlib import import_module
+from pathlib import Path
+
+from etl.read import InputError
+
+# suffix -> "module:function"; imported on first use so a missing optional package only
+# affects its own format.
+READERS = {
+    ".txt": "etl.readers.text:read_text_file",
+    ".text": "etl.readers.text:read_text_file",
+    ".md": "etl.readers.text:read_text_file",
+}
+
+
+def register(suffix, reader):
+    """Register a reader (a callable or a 'module:function' string) for a file suffix."""
+    READERS[suffix.lower()] = reader
+
+
+def supported_suffixes():
+    """The file suffixes a reader is registered for, sorted."""
+    return sorted(READERS)
+
+
+def reader_for(path):
+    """The reader callable for a path, or None when its type has no reader."""
+    spec = READERS.get(Path(path).suffix.lower())
+    if spec is None or callable(spec):
+        return spec
+    module, _, name = spec.partition(":")
+    return getattr(import_module(module), name)
+
+
+def read_file(path):
+    """Read one file into a Document; raise InputError for unsupported or unreadable files."""
+    reader = reader_for(path)
+    if reader is None:
+        raise InputError(path, f"unsupported file type {Path(path).suffix or '(none)'!r} "
+                         f"(read: {', '.join(supported_suffixes())})")
+    return reader(Path(path))
