@@ -14,6 +14,7 @@ READERS = {
     ".txt": "etl.readers.text:read_text_file",
     ".text": "etl.readers.text:read_text_file",
     ".md": "etl.readers.text:read_text_file",
+    ".pdf": "etl.readers.pdf:read_pdf",
 }
 
 
