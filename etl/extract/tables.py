@@ -120,12 +120,13 @@ def _classification_rows(table, data, header_rows, code_cols, scheme, source, uo
             continue
         name = clean_name(cells[texts[0]])
         records.extend(_row_figures(cells[texts[0] + 1:], values, table, row, scheme, code, name,
-                                    source, uom))
+                                    source, uom, texts[0] + 1))
     return records
 
 
-def _row_figures(cells, values, table, row, scheme, code, name, source, uom):
-    """Figures of one classification row: the first value column is the total, then typed columns."""
+def _row_figures(cells, values, table, row, scheme, code, name, source, uom, offset=0):
+    """Figures of one classification row: the first value column is the total, then typed columns.
+    ``offset`` is the table column of cells[0]."""
     records = []
     item = "functional_expenditure" if scheme == "functional" else "economic_expenditure"
     level = {3: 1, 5: 2, 7: 3}[len(code)]
@@ -137,7 +138,7 @@ def _row_figures(cells, values, table, row, scheme, code, name, source, uom):
         if role[0] not in ("exptype", "source", "total") or (role[0] == "total" and k):
             continue
         kwargs = dict(code=code, name=name, level=level, source=source, uom="wanyuan",
-                      printed=cell.strip(), printed_unit=uom)
+                      printed=cell.strip(), printed_unit=uom, column=offset + k + 1)
         if role[0] == "exptype":
             kwargs["exptype"] = role[1]
         elif role[0] == "source":
@@ -168,7 +169,8 @@ def _label_rows(table, data, headers, source, uom):
             if label is None:
                 continue
             value = _scaled(parse_decimal(cell), uom)
-            kw = dict(uom="wanyuan", printed=cell.strip(), printed_unit=uom, **_provenance(row, table))
+            kw = dict(uom="wanyuan", printed=cell.strip(), printed_unit=uom, column=j + 1,
+                      **_provenance(row, table))
             m = INLINE_CODE.match(label)
             role = column_role(headers[j] if j < len(headers) else [])
             col_source = role[1] if role[0] == "source" else None

@@ -29,7 +29,7 @@ class PdfSettings:
     repeated_share: float = 0.5          # a margin line on at least this share of pages is a running header
     heading_size_ratio: float = 1.15     # a short line this much larger than the body text is a heading
     heading_max_chars: int = 40
-    min_text_chars: int = 20             # fewer characters in the whole file: no text layer (a scan)
+    min_text_chars: int = 20             # fewer characters per page, with images: no text layer (a scan)
     line_tolerance: float = 3            # points: characters this close vertically are one line
 
 
@@ -47,12 +47,11 @@ def _open(path):
         pdf = pdfplumber.open(path)
         pdf.pages  # noqa: B018  (parses the page tree: a corrupt file fails here)
         return pdf
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise InputError(path, f"encrypted PDF ({type(exc).__name__}): cannot read it without the password") from exc
-    except Exception as exc:  # pdfminer raises many types for broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+    except Exception as exc:  # pdfplumber wraps pdfminer's many exception types
+        inner = next((a for a in (*exc.args, exc.__cause__, exc.__context__) if isinstance(a, Exception)), exc)
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(inner).lower():
             raise InputError(path, "encrypted PDF: cannot read it without the password") from exc
-        raise InputError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+        raise InputError(path, f"corrupt or unreadable PDF ({type(inner).__name__}: {inner})") from exc
 
 
 def _visible(page):
@@ -244,9 +243,9 @@ def _caption(blocks):
     return title, unit
 
 
-def _right_edges(pages):
-    """Per page, the right edge of its text: where a line that wraps ends."""
-    return {lines[0].page: max(line.x1 for line in lines) for _, lines, _ in pages if lines}
+def _right_edge(pages):
+    """The right edge of the body text over the whole document: where a line that wraps ends."""
+    return max((line.x1 for _, lines, _ in pages for line in lines), default=0)
 
 
 def _wraps(line, following, right):
@@ -290,7 +289,7 @@ def read_pdf(path, settings=DEFAULT_SETTINGS):
         pdf.close()
     chars = sum(len(line.text) for _, lines, _ in pages for line in lines) + sum(
         len(text) for tables, _, _ in pages for t in tables for *_, text in t.cells)
-    if chars < settings.min_text_chars:
+    if chars == 0 or (images and chars < settings.min_text_chars * n_pages):
         what = f"{n_pages} page(s), {images} image(s)" if images else f"{n_pages} page(s)"
         raise InputError(path, f"no text layer ({what}, {chars} characters): a scanned PDF? "
                          "Run OCR (e.g. ocrmypdf) first")
@@ -299,13 +298,13 @@ def read_pdf(path, settings=DEFAULT_SETTINGS):
     blocks, n_tables, line_no = [], 0, Counter()
     name = path.name
     sequence = _sequence(pages)
-    right = _right_edges(pages)
+    right = _right_edge(pages)
     for i, (kind, item) in enumerate(sequence):
         if kind == "line":
             line_no[item.page] += 1
             at = Location(file=name, page=item.page, line=line_no[item.page])
             following = sequence[i + 1][1] if i + 1 < len(sequence) and sequence[i + 1][0] == "line" else None
-            level = _heading_level(item, following, body, right.get(item.page, 0), settings)
+            level = _heading_level(item, following, body, right, settings)
             blocks.append(Heading(item.text, level, at) if level else Paragraph(item.text, at))
             continue
         n_tables += 1
