@@ -249,9 +249,14 @@ def _right_edge(pages):
 
 
 def _wraps(line, following, right):
-    """Whether a line runs to the right edge and the next line continues it (a wrapped paragraph)."""
-    return (following is not None and following.page == line.page and line.x1 >= right - 2 * line.size
-            and following.x0 <= line.x0 + line.size and abs(following.size - line.size) < 0.5)
+    """Whether the next line continues this one (a wrapped paragraph): this line runs to the right
+    edge, or the next starts left of this indented first line while this one ends mid-sentence."""
+    if following is None or following.page not in (line.page, line.page + 1) \
+            or abs(following.size - line.size) >= 0.5:
+        return False
+    full = line.x1 >= right - 2 * line.size and following.x0 <= line.x0 + line.size
+    outdented = following.x0 < line.x0 - line.size / 2 and line.text[-1] not in "。:：;；!！?？"
+    return full or outdented
 
 
 def _heading_level(line, following, body, right, settings):
