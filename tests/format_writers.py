@@ -95,3 +95,12 @@ def write_html(document, path):
     title = next((b.text for b in document.blocks if isinstance(b, Paragraph)), "")
     path.write_text(PAGE.format(title=html.escape(title), body=html_body(document)), encoding="utf-8")
     return path
+
+
+def encrypt_office_file(plain, locked, password="secret"):
+    """Write ``locked``: the Office Open XML file ``plain`` encrypted with a password (msoffcrypto)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(plain, "rb") as source, open(locked, "wb") as target:
+        OOXMLFile(source).encrypt(password, target)
+    return locked

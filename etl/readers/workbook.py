@@ -49,10 +49,10 @@ def format_places(number_format):
     """(decimal places, is percent) a number format prints: '#,##0.00_ ' -> (2, False); '0.0%' ->
     (1, True); (None, False) for General, text and date formats."""
     section = _FORMAT_LITERALS.sub("", (number_format or "General").split(";")[0])
-    found = re.search(r"[0#?](?:\.([0#?]*))?", section)
-    if not found or re.search(r"[ymdhs]", section, re.I):
+    if not re.search(r"[0#?]", section) or re.search(r"[ymdhs]", section, re.I):
         return None, False
-    return len(found.group(1) or ""), "%" in section
+    found = re.search(r"[0#?]\.([0#?]+)", section)
+    return (len(found.group(1)) if found else 0), "%" in section
 
 
 def openpyxl_cell_text(cell):
