@@ -6,9 +6,13 @@ and compare the records the extractors give. Table rows are written as long as t
 them (etl.blocks.table_rows)."""
 
 import html
+import re
+from collections import Counter
 
-from etl.blocks import table_rows
+from etl.blocks import document_blocks, table_rows
+from etl.extract import extract_records
 from etl.model import Heading, Paragraph, Table
+from test_layouts import _without_lines
 
 TITLE_ROW = 1  # the sheet row of a table's caption; its unit line below it, the grid after a blank row
 GRID_ROW = 4
@@ -104,3 +108,19 @@ def encrypt_office_file(plain, locked, password="secret"):
     with open(plain, "rb") as source, open(locked, "wb") as target:
         OOXMLFile(source).encrypt(password, target)
     return locked
+
+
+def comparable_records(document, tables_only=False):
+    """The records the extractors give for a document as a multiset, without what depends on the
+    format: line numbers (also inside warning messages) and source snippets; with ``tables_only``,
+    the records of its tables alone, without sections (a workbook holds the tables, not the headings)."""
+    blocks = document_blocks(document)[1]
+    if tables_only:
+        blocks = [b for b in blocks if b["type"] == "table"]
+    records = []
+    for record in extract_records(blocks):
+        record = {k: v for k, v in record.items() if not (tables_only and k == "section")}
+        if isinstance(record.get("message"), str):
+            record["message"] = re.sub(r"\bline \d+", "line N", record["message"])
+        records.append(record)
+    return Counter(_without_lines(r) for r in records)

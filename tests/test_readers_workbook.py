@@ -3,7 +3,6 @@ bad workbooks as clear errors, blank templates as 'no figures', and a seed's tab
 a workbook as from its text."""
 
 import random
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from etl.read import InputError
 from etl.readers import read_file
 from etl.readers.structured import number_text
 from etl.readers.workbook import calamine_sheets, format_places, sheet_blocks
-from format_writers import encrypt_office_file, write_workbook
-from test_layouts import _without_lines
+from format_writers import comparable_records, encrypt_office_file, write_workbook
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -214,17 +212,10 @@ def test_blank_templates_build_to_no_figures(name):
     assert name in str(caught.value)
 
 
-def table_records(document, sections=True):
-    """The records the extractors give for a document's tables only, without lines and sections."""
-    blocks = [b for b in document_blocks(document)[1] if b["type"] == "table"]
-    return Counter(_without_lines({k: v for k, v in r.items() if k != "section"})
-                   for r in extract_records(blocks))
-
-
 @pytest.mark.parametrize("name", SEEDS)
 def test_a_seeds_tables_give_the_same_records_from_a_workbook(seeds_dir, tmp_path, name):
     text = read_file(seeds_dir / name)
     workbook = read_file(write_workbook(text, tmp_path / "seed.xlsx"))
-    expected = table_records(text)
+    expected = comparable_records(text, tables_only=True)
     assert sum(expected.values()) > 30
-    assert table_records(workbook) == expected
+    assert comparable_records(workbook, tables_only=True) == expected
