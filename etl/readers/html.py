@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from etl.model import Cell, Location, Paragraph, Table
+from etl.model import Cell, Location, Table
 from etl.read import InputError, decode_bytes
 from etl.readers.structured import caption_before, clean_text, finished_document, read_bytes, text_block
 
@@ -81,12 +81,19 @@ def link_size(element):
     return sum(text_size(a) for a in element.iter("a"))
 
 
-def _is_metadata_box(element, vocabulary):
-    """True for a small element listing the page's 索引号/发布机构/发文日期 … labels."""
+def _metadata_labels(element, vocabulary):
+    """How many of the 索引号/发布机构/发文日期 … labels an element's text holds."""
     text = element.text_content()
-    if len(text) > vocabulary["metadata_max_chars"]:
+    return sum(label in text for label in vocabulary["metadata_labels"])
+
+
+def _is_metadata_box(element, vocabulary):
+    """True for the smallest element listing several of the page's 索引号/发布机构 … labels in little
+    text (none of its children lists as many)."""
+    least = vocabulary["metadata_min"]
+    if len(element.text_content()) > vocabulary["metadata_max_chars"] or _metadata_labels(element, vocabulary) < least:
         return False
-    return sum(label in text for label in vocabulary["metadata_labels"]) >= vocabulary["metadata_min"]
+    return not any(_metadata_labels(child, vocabulary) >= least for child in element if _tag(child))
 
 
 def drop_boilerplate(root, vocabulary, by_name=True):
@@ -102,9 +109,8 @@ def drop_boilerplate(root, vocabulary, by_name=True):
         if (tag in DROPPED_TAGS or (by_name and _names(element) & vocabulary["boilerplate_names"])
                 or clean_text(element.text_content()) in vocabulary["boilerplate_texts"]):
             element.drop_tree()
-    for element in list(root.iter("table", "div", "ul", "dl", "p")):
-        if element.getparent() is not None and _is_metadata_box(element, vocabulary):
-            element.drop_tree()
+    for element in [e for e in root.iter() if _tag(e) and _is_metadata_box(e, vocabulary)]:
+        element.drop_tree()
 
 
 def named_container(root, vocabulary):
@@ -254,22 +260,25 @@ def html_blocks(container, file):
 
 
 def page_title(root, container, title_tag):
-    """The page's own title when the body does not print it: an <h1> outside the body and outside
-    page headers and navigation, else the first part of the <title> ('X局2025年部门预算_区政府网' ->
-    'X局2025年部门预算'); '' when there is none."""
+    """(text, source line) of the page's own title when the body does not print it: an <h1> outside
+    the body and outside page headers and navigation, else the first part of the <title> ('X局2025年
+    部门预算_区政府网' -> 'X局2025年部门预算'); None when there is none."""
     if container.find(".//h1") is not None:
-        return ""
+        return None
     boilerplate = page_vocabulary()["boilerplate_names"]
     for h1 in root.iter("h1"):
         outer = list(h1.iterancestors())
         if container in outer or any(_tag(a) in DROPPED_TAGS or _names(a) & boilerplate for a in outer):
             continue
-        return clean_text(h1.text_content())
-    return TITLE_SEPARATORS.split(title_tag)[0] if title_tag else ""
+        return clean_text(h1.text_content()), h1.sourceline
+    if title_tag is not None and clean_text(title_tag.text_content()):
+        return TITLE_SEPARATORS.split(clean_text(title_tag.text_content()))[0], title_tag.sourceline
+    return None
 
 
 def read_html(path):
-    """Read a saved web page (.html/.htm) into a Document of its article body."""
+    """Read a saved web page (.html/.htm) into a Document of its article body (and the page's title
+    first when the body does not print it)."""
     import lxml.html
     from lxml.etree import ParserError
 
@@ -280,10 +289,11 @@ def read_html(path):
     except (ParserError, ValueError) as exc:
         raise InputError(path, f"not an HTML page ({exc})") from exc
     title_tag = root.find(".//title")
-    title_tag = clean_text(title_tag.text_content()) if title_tag is not None else ""
+    if title_tag is not None:
+        title_tag.drop_tree()  # kept apart: <head> is dropped with the page's boilerplate
     container = article_body(root, path)
     blocks = html_blocks(container, path.name)
     title = page_title(root, container, title_tag)
-    if title and not any(title in getattr(b, "text", "") for b in blocks[:TITLE_REPEAT_BLOCKS]):
-        blocks.insert(0, Paragraph(title, Location(file=path.name, line=1)))
+    if title and title[0] and not any(title[0] in getattr(b, "text", "") for b in blocks[:TITLE_REPEAT_BLOCKS]):
+        blocks.insert(0, text_block(title[0], Location(file=path.name, line=title[1])))
     return finished_document(path, data, "html", [blocks])
