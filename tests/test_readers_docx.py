@@ -150,3 +150,22 @@ def test_a_seed_written_as_docx_builds_to_the_same_disclosure(seeds_dir, tmp_pat
     assert {(h.text, h.level) for h in word.blocks if isinstance(h, Heading)} == {
         (h.text, h.level) for h in text.blocks if isinstance(h, Heading)}
     assert sum(isinstance(b, Paragraph) for b in word.blocks) == sum(isinstance(b, Paragraph) for b in text.blocks)
+
+
+def test_a_batch_with_bad_files_publishes_the_good_one_and_names_the_others(seeds_dir, tmp_path, runner):
+    from budgetkg.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_docx(read_file(seeds_dir / SEEDS[0]), folder / "seed.docx")
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04" + bytes(random.Random(5).randrange(256) for _ in range(900)))
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
+    links = "".join(f'<a href="/{i}.html">第{i}条新闻</a>' for i in range(80))
+    (folder / "index.html").write_text(f"<html><body><div>{links}</div></body></html>", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(folder), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1
+    assert "published 1 of 4 documents" in result.stdout
+    for name, reason in (("broken.xlsx", "corrupt workbook"), ("old.doc", "old binary Office format"),
+                         ("index.html", "no article body")):
+        assert f"{folder / name}: {reason}" in result.stderr
+    assert "Traceback" not in result.output
