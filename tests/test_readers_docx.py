@@ -147,6 +147,10 @@ def test_a_seed_written_as_docx_builds_to_the_same_disclosure(seeds_dir, tmp_pat
     assert (result["meta"], result["figures"], result["graph"]) == (
         expected["meta"], expected["figures"], expected["graph"])
     assert result["figures"] > 50
+    from budgetkg.vocab import BKG
+    tables = {o for s, p, o in result["triples"] if p == BKG.sourceTable}
+    assert len(tables) > 3  # figures read from Word tables name their table and row
+    assert any(p == BKG.sourceRow for s, p, o in result["triples"])
     assert {(h.text, h.level) for h in word.blocks if isinstance(h, Heading)} == {
         (h.text, h.level) for h in text.blocks if isinstance(h, Heading)}
     assert sum(isinstance(b, Paragraph) for b in word.blocks) == sum(isinstance(b, Paragraph) for b in text.blocks)

@@ -165,6 +165,28 @@ def test_calamine_reads_the_same_sheet_grid(tmp_path):
         b.grid() for b in read_file(tmp_path / "b.xlsx").blocks if isinstance(b, Table)]
 
 
+def test_an_xls_workbook_is_read_with_its_merged_cells(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    workbook = xlwt.Workbook(encoding="utf-8")
+    ws = workbook.add_sheet("收入总表")
+    ws.write_merge(0, 0, 0, 4, "2025年部门收入预算总表")
+    ws.write(1, 0, "单位：万元")
+    ws.write_merge(3, 4, 0, 0, "科目编码")
+    ws.write_merge(3, 4, 1, 1, "科目名称")
+    ws.write_merge(3, 3, 2, 4, "收入预算")
+    for col, text in enumerate(["合计", "财政拨款收入", "事业收入"], start=2):
+        ws.write(4, col, text)
+    for col, value in enumerate([2080101, "行政运行", 1237.62, 0.1 + 0.2, 1237.32]):
+        ws.write(5, col, value)
+    workbook.save(str(tmp_path / "old.xls"))
+    table = next(b for b in read_file(tmp_path / "old.xls").blocks if isinstance(b, Table))
+    assert (table.caption, table.unit) == ("2025年部门收入预算总表", "万元")
+    assert table.grid() == [["科目编码", "科目名称", "收入预算", "", ""], ["", "", "合计", "财政拨款收入", "事业收入"],
+                            ["2080101", "行政运行", "1237.62", "0.3", "1237.32"]]
+    spans = {c.text: (c.rowspan, c.colspan, c.location.sheet, c.location.cell) for c in table.cells if c.text}
+    assert spans["科目编码"] == (2, 1, "收入总表", "A4") and spans["收入预算"] == (1, 3, "收入总表", "C4")
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda good: bytes(random.Random(7).randrange(256) for _ in range(3000)), "not a workbook"),
     (lambda good: good[: len(good) // 2], "corrupt workbook"),
