@@ -71,8 +71,10 @@ def too_few_figures(figures, lines, locations):
     """The message for a document with fewer than MIN_FIGURES figures, naming where its text ends."""
     last = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
     end = locations.get(last)
+    where = (f"line {end.line} ({end.describe()})" if end and end.line is not None
+             else end.describe() if end else "its start")
     return (f"only {len(figures)} financial figures found (no figures to publish; the text ends at "
-            f"{end.describe() if end else 'its start'}; a blank template, truncated or not a disclosure?)")
+            f"{where}; a blank template, truncated or not a disclosure?)")
 
 
 def process_document(document, base):

@@ -125,7 +125,7 @@ def _password_error(exc):
 
 def workbook_sheets(path, data):
     """The SheetGrids of a workbook file; InputError naming the file for encrypted or corrupt ones."""
-    if data.startswith(ZIP_MAGIC) and path.suffix.lower() != ".xls":
+    if data.startswith(ZIP_MAGIC):
         try:
             return openpyxl_sheets(path)
         except (zipfile.BadZipFile, KeyError, ValueError, TypeError, ParseError, OSError) as exc:
@@ -135,10 +135,8 @@ def workbook_sheets(path, data):
         except _calamine_errors() as exc:
             raise InputError(path, f"corrupt workbook ({type(first).__name__}: {first}; "
                              f"{type(exc).__name__}: {exc})") from exc
-    if data.startswith(OLE_MAGIC) and OLE_ENCRYPTED in data:
-        sniff_container(path, data, "workbook", ".xlsx")
-    if not data.startswith(OLE_MAGIC):
-        sniff_container(path, data, "workbook", ".xlsx")
+    if not data.startswith(OLE_MAGIC) or OLE_ENCRYPTED in data:
+        sniff_container(path, data, "workbook", ".xlsx")  # raises: empty, encrypted, not a workbook
     try:
         return calamine_sheets(path)
     except _calamine_errors() as exc:
