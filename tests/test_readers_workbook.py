@@ -234,6 +234,28 @@ def test_blank_templates_build_to_no_figures(name):
     assert name in str(caught.value)
 
 
+def test_a_filled_template_sheet_gives_coded_figures_in_wanyuan_located_by_cell(tmp_path):
+    path = CORPUS / "template-bumen-yusuan-2026-blank.xlsx"
+    if not path.is_file():
+        pytest.skip(f"no corpus file {path}")
+    workbook = openpyxl.load_workbook(path)
+    for sheet in [s for s in workbook.worksheets if s.title != "部门一般公共预算拨款表"]:
+        workbook.remove(sheet)
+    ws = workbook["部门一般公共预算拨款表"]  # rows 9-11: 205 / 205 02 / 205 02 05 in 类, 款, 项 columns
+    for row, values in ((9, (12376200, 10000000, 2376200)), (11, (12376200.5, 10000000.5, 2376200))):
+        for col, value in zip("EFG", values):
+            ws[f"{col}{row}"] = value
+    workbook.save(tmp_path / "filled.xlsx")
+    lines, blocks, locations = document_blocks(read_file(tmp_path / "filled.xlsx"))
+    figures = {(r["code"], r["exptype"]): r for r in extract_records(blocks) if r["kind"] == "figure"}
+    assert set(figures) == {(code, exptype) for code in ("205", "2050205") for exptype in (None, "basic", "project")}
+    item = figures[("2050205", "basic")]
+    assert (item["value"], item["printed"], item["printed_unit"], item["level"], item["source"]) == (
+        Decimal("1000.00005"), "10000000.5", "元", 3, "general_public_budget")
+    where = locations[item["line"]]
+    assert (where.sheet, where.cell, where.table) == ("部门一般公共预算拨款表", "A11", 1)
+
+
 @pytest.mark.parametrize("name", SEEDS)
 def test_a_seeds_tables_give_the_same_records_from_a_workbook(seeds_dir, tmp_path, name):
     text = read_file(seeds_dir / name)
