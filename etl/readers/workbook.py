@@ -9,13 +9,16 @@ exactly (``structured.number_text``). Every block and cell is located by sheet a
 
 import re
 import zipfile
+from bisect import bisect_right
+from functools import lru_cache
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
 from etl.model import Cell, Location, Table
 from etl.read import InputError
 from etl.readers.structured import (OLE_ENCRYPTED, OLE_MAGIC, ZIP_MAGIC, caption_before, finished_document,
-                                    read_bytes, sniff_container, text_block, text_lines, value_text)
+                                    number_text, read_bytes, sniff_container, text_block, text_lines,
+                                    value_text)
 
 MAX_TABLE_GAP = 1  # blank rows a table may contain (the text reader joins rows over one blank line)
 CAPTION_CELL = re.compile(r"^(编制|填报|制表)|^(金额)?单位\s*[:：]")  # 编制部门：… / 单位：万元 cells
@@ -45,6 +48,7 @@ def cell_ref(row, col):
     return f"{column_letters(col)}{row + 1}"
 
 
+@lru_cache(maxsize=256)
 def format_places(number_format):
     """(decimal places, is percent) a number format prints: '#,##0.00_ ' -> (2, False); '0.0%' ->
     (1, True); (None, False) for General, text and date formats."""
@@ -59,12 +63,13 @@ def openpyxl_cell_text(cell):
     """The printed text of an openpyxl cell: its value, numbers with the places its format shows
     (never fewer than the exact value needs)."""
     value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        places, percent = format_places(cell.number_format)
-        exact = value_text(value, percent=percent)
-        shown = len(exact.rstrip("%").partition(".")[2])
-        return value_text(value, max(places, shown) if places is not None else None, percent)
-    return value_text(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value_text(value)
+    places, percent = format_places(cell.number_format)
+    text = number_text(value, percent=percent)
+    if places and places > len(text.rstrip("%").partition(".")[2]):
+        text = number_text(value, places, percent)
+    return text
 
 
 def openpyxl_sheets(path):
@@ -146,13 +151,17 @@ def workbook_sheets(path, data):
         raise InputError(path, f"corrupt workbook ({type(exc).__name__}: {exc})") from exc
 
 
-def _covered(merges):
-    """Map each position inside a merged range (its top left included) to the range."""
+def _covered(grid):
+    """Map each position inside a merged range (its top left included) to the range, ranges clipped
+    to the rows and columns that hold text (a range may reach far past them)."""
+    if not grid.texts:
+        return {}
+    last_row, last_col = max(r for r, _ in grid.texts), max(c for _, c in grid.texts)
     covered = {}
-    for merge in merges:
-        r0, c0, r1, c1 = merge
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
+    for r0, c0, r1, c1 in grid.merges:
+        merge = (r0, c0, min(r1, last_row), min(c1, last_col))
+        for r in range(r0, merge[2] + 1):
+            for c in range(c0, merge[3] + 1):
                 covered[(r, c)] = merge
     return covered
 
@@ -204,15 +213,16 @@ def _table(grid, rows, by_row, covered, file, number):
     for r, c, text in ((r, c, text) for r in rows for c, text in by_row.get(r, [])):
         merge = covered.get((r, c))
         bottom, right = (min(merge[2], last), merge[3]) if merge and merge[:2] == (r, c) else (r, c)
-        span = [x for x in rows if r <= x <= bottom]
-        cells.append(Cell(text=text, row=index[r], col=c - left, rowspan=len(span), colspan=right - c + 1,
-                          location=at.at(cell=cell_ref(r, c), row=index[r] + 1, column=c - left + 1)))
+        rowspan = bisect_right(rows, bottom) - index[r]  # rows of the run the range covers
+        cells.append(Cell(text=text, row=index[r], col=c - left, rowspan=rowspan, colspan=right - c + 1,
+                          location=Location(file, sheet=grid.name, cell=cell_ref(r, c), table=number,
+                                            row=index[r] + 1, column=c - left + 1)))
     right = max(c.col + c.colspan for c in cells)
     taken = {(c.row + i, c.col + j) for c in cells for i in range(c.rowspan) for j in range(c.colspan)}
     for i, r in enumerate(rows):  # a sheet's table is a rectangle: its empty cells are cells too
-        cells.extend(Cell(text="", row=i, col=j, location=at.at(cell=cell_ref(r, left + j), row=i + 1,
-                                                                 column=j + 1))
-                     for j in range(right) if (i, j) not in taken)
+        cells.extend(Cell(text="", row=i, col=j, location=Location(
+            file, sheet=grid.name, cell=cell_ref(r, left + j), table=number, row=i + 1, column=j + 1))
+            for j in range(right) if (i, j) not in taken)
     row_locations = [at.at(cell=cell_ref(r, left), row=i + 1) for i, r in enumerate(rows)]
     return Table(cells=cells, location=at, row_locations=row_locations,
                  end=row_locations[-1], layout="sheet")
@@ -221,7 +231,7 @@ def _table(grid, rows, by_row, covered, file, number):
 def sheet_blocks(grid, file, first_table=1):
     """The blocks of one sheet: title rows as headings/paragraphs, row runs as Tables numbered from
     ``first_table``; a table's caption is its sheet's title rows (else a sheet name naming a 表)."""
-    covered, by_row = _covered(grid.merges), texts_by_row(grid)
+    covered, by_row = _covered(grid), texts_by_row(grid)
     blocks, number = [], first_table
     for kind, rows in sheet_runs(grid, by_row, covered):
         if kind == "text":
