@@ -122,3 +122,21 @@ def test_a_seed_written_as_a_web_page_gives_the_same_records(seeds_dir, tmp_path
     expected = comparable_records(text)
     assert sum(expected.values()) > 100
     assert comparable_records(page) == expected
+
+
+def test_a_layout_table_is_opened_and_its_data_table_read(tmp_path):
+    inner = ("<table><tr><td>项目</td><td>预算数</td></tr><tr><td>一、一般公共预算</td><td>1237.62</td></tr></table>")
+    page = (f"<html><body><table class='layout'><tr><td><p>收入支出预算总表</p><p>单位：万元</p>{inner}"
+            f"<p>{FILLER}</p></td></tr></table></body></html>")
+    document = read_file(write_page(tmp_path, page, "layout.html", "utf-8"))
+    tables = [b for b in document.blocks if isinstance(b, Table)]
+    assert [(t.caption, t.unit, t.grid()) for t in tables] == [
+        ("收入支出预算总表", "万元", [["项目", "预算数"], ["一、一般公共预算", "1237.62"]])]
+
+
+def test_a_seed_page_whose_body_container_has_no_known_name_gives_the_same_records(seeds_dir, tmp_path):
+    text = read_file(seeds_dir / SEEDS[4])
+    path = write_html(text, tmp_path / "seed.html")
+    path.write_text(path.read_text(encoding="utf-8").replace('<div id="zoom">', '<div class="pane-b">'),
+                    encoding="utf-8")
+    assert comparable_records(read_file(path)) == comparable_records(text)

@@ -107,7 +107,7 @@ def drop_boilerplate(root, vocabulary, by_name=True):
                 element.drop_tree()
             continue
         if (tag in DROPPED_TAGS or (by_name and _names(element) & vocabulary["boilerplate_names"])
-                or clean_text(element.text_content()) in vocabulary["boilerplate_texts"]):
+                or (len(element) == 0 and clean_text(element.text) in vocabulary["boilerplate_texts"])):
             element.drop_tree()
     for element in [e for e in root.iter() if _tag(e) and _is_metadata_box(e, vocabulary)]:
         element.drop_tree()
