@@ -67,28 +67,36 @@ def locate(records, locations):
     return records
 
 
+def too_few_figures(figures, lines, locations):
+    """The message for a document with fewer than MIN_FIGURES figures, naming where its text ends."""
+    last = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
+    end = locations.get(last)
+    where = (f"line {end.line} ({end.describe()})" if end and end.line is not None
+             else end.describe() if end else "its start")
+    return (f"only {len(figures)} financial figures found (no figures to publish; the text ends at "
+            f"{where}; a blank template, truncated or not a disclosure?)")
+
+
 def process_document(document, base):
     """Run extract and map on a read Document; return the result dict of process_file."""
     lines, blocks, locations = document_blocks(document)
+    records = link_projects(link_functional_codes(extract_records(blocks)))
+    figures = [r for r in records if r["kind"] == "figure"]
     try:
         meta = extract_metadata(lines)
     except MetadataError as exc:
+        if len(figures) < MIN_FIGURES:  # e.g. a blank template: say that first
+            raise ExtractionError(document.path, f"{too_few_figures(figures, lines, locations)}; {exc}") from exc
         raise ExtractionError(document.path, str(exc)) from exc
     meta.update(source_file=document.name, sha256=document.sha256, files=document.files)
-    records = link_projects(link_functional_codes(extract_records(blocks)))
     doc = document_iri(base, meta["unit"], meta["year"], meta["phase"])
     for r in records:
         if r.get("project_key"):
             r["project_iri"] = f"{doc}/project/{short_hash(r['project_key'])}"
             if r["kind"] == "legal_ref":
                 r["project"] = r["project_iri"]
-    figures = [r for r in records if r["kind"] == "figure"]
     if len(figures) < MIN_FIGURES:
-        last = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
-        end = locations.get(last)
-        raise ExtractionError(document.path, f"only {len(figures)} financial figures found "
-                              f"(the text ends at {end.describe() if end else 'its start'}; "
-                              "truncated or not a disclosure?)")
+        raise ExtractionError(document.path, too_few_figures(figures, lines, locations))
     locate(records, locations)
     triples, count, warnings = map_document(meta, records, base)
     warnings = locate([r for r in records if r["kind"] == "warning"] + warnings, locations)
