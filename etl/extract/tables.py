@@ -23,6 +23,8 @@ SOURCE_HEADER = [("一般公共预算", "general_public_budget"), ("政府性基
                  ("事业收入", "business"), ("经营收入", "operating"), ("其他收入", "other"),
                  ("上年结余", "previous_balance"), ("上年结转", "previous_balance")]
 FISCAL_SCOPE = "财政拨款"  # what a 财政拨款收支总表's bare 总计 rows total (not the unit's totals)
+SIDE_WORDS = ("收入", "支出")
+UNIT_TOTALS = ("income_total", "expenditure_total", "income_expenditure_total")
 HEADER_ROWS_SEEN = 3       # leading rows whose texts may decide a table's kind (绩效 / 项目名称)
 
 
@@ -143,11 +145,13 @@ def _label_rows(view, source, scope=""):
 
 
 def _sided(label, side, scope):
-    """'总计' on the 收入 side of a table is '收入总计' (of the table's scope): labels naming no item
-    are read with their block's side word."""
-    if not side or classify_label(label):
-        return label
-    word = next((w for w in ("收入", "支出") if side.endswith(w)), "")
+    """'总计' on the 收入 side of a table is '收入总计': labels naming no item are read with their
+    block's side word; the totals of a scoped table (财政拨款收支总表) are its scope's totals
+    ('财政拨款收入总计'), not the unit's."""
+    found = classify_label(label)
+    if found:
+        return f"{scope}{label}" if scope and found[0] in UNIT_TOTALS else label
+    word = next((w for w in SIDE_WORDS if side.endswith(w)), "") if side else ""
     return f"{scope}{word}{label}" if word and classify_label(word + label) else label
 
 
