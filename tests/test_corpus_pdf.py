@@ -179,6 +179,12 @@ def test_expenditure_type_columns_of_the_final_account(read_corpus):
     assert row == {None: "1105.68", "basic": "1096.91", "project": "8.77"}
 
 
+def test_income_table_total_row(read_corpus):
+    tables = read_corpus("shanghai-putuo-guihua-ziyuan-2024-bumen-juesuan")[1]
+    found = {r["item"]: r["printed"] for r in _figures(tables, "income")}
+    assert found == {"income_this_year": "9746.50", "fiscal_appropriation_income": "9746.50"}
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED) + [TEMPLATE])
 def test_empty_fund_tables_give_no_figures_and_no_warnings(read_corpus, name):
     tables = read_corpus(name)[1]

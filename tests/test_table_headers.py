@@ -288,3 +288,16 @@ def test_values_are_addressed_by_row_and_column_path():
     view = analyse(block_of(functional_table("万元")))[0]
     found = {(v.code, v.path[-1]): (v.level, v.name, v.amount) for v in values(view)}
     assert found[("2010601", "基本支出")] == (3, "行政运行", Decimal("16093326.00"))
+
+
+def test_income_by_function_table_gives_its_total_row_by_column_header():
+    """收入决算表: the coded rows repeat the expenditure tables; the 合计 row is read by its headers."""
+    rows = [[("项目", 2), "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "其他收入"],
+            ["功能分类科目编码", "科目名称", "", "", "", "", ""],
+            ["合计", "", "120.50", "100.00", "", "20.00", "0.50"],
+            ["208", "社会保障和就业支出", "120.50", "100.00", "", "20.00", "0.50"],
+            ["20805", "行政事业单位养老支出", "120.50", "100.00", "", "20.00", "0.50"]]
+    found = figures(grid(rows, "收入决算表"))
+    assert by_key(found, "item", "source") == {
+        ("income_this_year", "all"): "120.50", ("fiscal_appropriation_income", "fiscal_appropriation"): "100.00",
+        ("income_by_source", "business"): "20.00", ("income_by_source", "other"): "0.50"}

@@ -7,7 +7,7 @@ functional or economic items; summary tables (收支总表) give the labelled to
 
 import re
 
-from etl.extract.headers import INLINE_CODE_RE, analyse, is_number, level_of, row_code
+from etl.extract.headers import INLINE_CODE_RE, analyse, is_number, level_of, row_code, squeeze
 from etl.extract.labels import bare_source, classify_label, qualifier_source
 from etl.extract.table_kinds import classify_table
 from etl.extract.three_public import three_public_figures
@@ -24,6 +24,8 @@ SOURCE_HEADER = [("一般公共预算", "general_public_budget"), ("政府性基
                  ("上年结余", "previous_balance"), ("上年结转", "previous_balance")]
 FISCAL_SCOPE = "财政拨款"  # what a 财政拨款收支总表's bare 总计 rows total (not the unit's totals)
 SIDE_WORDS = ("收入", "支出")
+INCOME_SIDE = "收入"
+TOTAL_ROW = re.compile(r"合计|总计|小计")
 UNIT_TOTALS = ("income_total", "expenditure_total", "income_expenditure_total")
 HEADER_ROWS_SEEN = 3       # leading rows whose texts may decide a table's kind (绩效 / 项目名称)
 
@@ -201,14 +203,50 @@ def _scheme(view):
     return "functional"
 
 
+def _is_total_row(view, row):
+    """True for a classification block's 合计 / 总计 row (a total word in its stub, no code)."""
+    stub = [row.cells[j] for j in view.codes + ([view.name] if view.name is not None else [])
+            if j < len(row.cells)]
+    return not row_code(row.cells, view.codes) and any(TOTAL_ROW.fullmatch(squeeze(c)) for c in stub if c)
+
+
+def _column_label(path):
+    """The label a column's header gives its numbers: the innermost header, or for a bare 合计 the
+    header above it ('收入预算 > 合计' is 收入预算)."""
+    if not path:
+        return ""
+    inner = squeeze(path[-1])
+    return squeeze(path[-2]) if TOTAL_ROW.fullmatch(inner) and len(path) > 1 else inner
+
+
+def _income_totals(view, source):
+    """Figures of an income-by-function table's 合计 row: each column's header is its label
+    (本年收入合计, 财政拨款收入, 事业收入 …), read on the 收入 side."""
+    records = []
+    for row in view.data:
+        if not _is_total_row(view, row):
+            continue
+        for j in view.value_columns():
+            cell = row.cells[j] if j < len(row.cells) else ""
+            value = parse_decimal(cell)
+            label = _column_label(view.columns[j] if j < len(view.columns) else ())
+            if value is None or not label:
+                continue
+            kw = dict(uom="wanyuan", printed=cell.strip(), printed_unit=view.unit, **_provenance(row, view))
+            records.extend(_with_column(r, j) for r in _label_figures(
+                _sided(label, INCOME_SIDE, ""), to_wanyuan(value, view.unit), None, source, kw))
+    return records
+
+
 def read_classification(views, kind):
     """Coded rows of each block by their header columns; label rows where a block prints no codes."""
     records = []
     for view in views:
         source = table_source(view.title)
         if view.codes:
-            if kind.reads == "income":
-                continue  # income by function repeats the expenditure tables' rows
+            if kind.reads == "income":  # coded rows repeat the expenditure tables' rows
+                records.extend(_income_totals(view, source))
+                continue
             records.extend(_classification_rows(view, _scheme(view), source))
         else:
             records.extend(_label_rows(view, source))
