@@ -76,7 +76,7 @@ def process_document(document, base):
         raise ExtractionError(document.path, str(exc)) from exc
     meta.update(source_file=document.name, sha256=document.sha256, files=document.files)
     records = link_projects(link_functional_codes(extract_records(blocks)))
-    doc = document_iri(base, meta["unit"], meta["year"], meta["phase"])
+    doc = document_iri(base, meta["unit"], meta["year"], meta["phase"], meta["level"])
     for r in records:
         if r.get("project_key"):
             r["project_iri"] = f"{doc}/project/{short_hash(r['project_key'])}"
@@ -97,7 +97,7 @@ def process_document(document, base):
     graph = str(document_graph(triples))
     return {"path": document.path, "graph": graph, "triples": triples, "figures": count,
             "warnings": sorted(warnings, key=lambda w: (w.get("line") or 0, w["message"])),
-            "meta": {k: meta[k] for k in ("unit", "year", "phase")}}
+            "meta": {k: meta[k] for k in ("unit", "year", "phase", "level")}}
 
 
 def document_graph(triples):
