@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from etl.extract import extract_records
-from etl.extract.metadata import MetadataError, extract_metadata
+from etl.extract.contents import check_contents
+from etl.extract.metadata import MetadataError, extract_metadata, is_template, title_text, title_year_and_phase
 from etl.mapping import document_iri, map_document, short_hash
 from etl.projects import link_projects
 from etl.blocks import document_blocks
@@ -67,28 +68,61 @@ def locate(records, locations):
     return records
 
 
+def _no_figures_error(document, blocks, title):
+    """The ExtractionError of a document without a single figure: a blank template when it has tables
+    (none holding an amount) or names a placeholder unit, else None (the caller says why)."""
+    tables = sum(1 for b in blocks if b["type"] == "table")
+    if not tables and not is_template(title):
+        return None
+    what = f"{tables} table(s), none with an amount" if tables else "no tables"
+    return ExtractionError(document.path, f"no figures: a blank template? ({what}; title "
+                           f"{title[:60]!r})" if title else f"no figures: a blank template? ({what})")
+
+
+def _too_few_figures(document, lines, locations, figures):
+    """The ExtractionError of a document with fewer figures than a disclosure prints."""
+    last = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
+    end = locations.get(last)
+    return ExtractionError(document.path, f"only {len(figures)} financial figures found "
+                           f"(the text ends at {end.describe() if end else 'its start'}; "
+                           "truncated or not a disclosure?)")
+
+
+def publishable(records, title):
+    """Whether the records are a disclosure's: MIN_FIGURES figures, or (a partial document: only a
+    三公 table, or a 项目支出绩效自评表 on its own) a title naming the year and at least one figure or
+    performance indicator."""
+    figures = sum(1 for r in records if r["kind"] == "figure")
+    if figures >= MIN_FIGURES:
+        return True
+    indicators = any(r["kind"] == "indicator" for r in records)
+    return bool(title_year_and_phase(title)[0]) and (figures > 0 or indicators)
+
+
 def process_document(document, base):
     """Run extract and map on a read Document; return the result dict of process_file."""
     lines, blocks, locations = document_blocks(document)
+    records = extract_records(blocks)
+    title = title_text(lines)
+    if not any(r["kind"] == "figure" for r in records):
+        blank = _no_figures_error(document, blocks, title)
+        if blank is not None:
+            raise blank
     try:
         meta = extract_metadata(lines)
     except MetadataError as exc:
         raise ExtractionError(document.path, str(exc)) from exc
     meta.update(source_file=document.name, sha256=document.sha256, files=document.files)
-    records = link_projects(link_functional_codes(extract_records(blocks)))
+    figures = [r for r in records if r["kind"] == "figure"]
+    if not publishable(records, meta["title"]):
+        raise _too_few_figures(document, lines, locations, figures)
+    records = link_projects(link_functional_codes(records)) + check_contents(lines)
     doc = document_iri(base, meta["unit"], meta["year"], meta["phase"], meta["level"])
     for r in records:
         if r.get("project_key"):
             r["project_iri"] = f"{doc}/project/{short_hash(r['project_key'])}"
             if r["kind"] == "legal_ref":
                 r["project"] = r["project_iri"]
-    figures = [r for r in records if r["kind"] == "figure"]
-    if len(figures) < MIN_FIGURES:
-        last = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
-        end = locations.get(last)
-        raise ExtractionError(document.path, f"only {len(figures)} financial figures found "
-                              f"(the text ends at {end.describe() if end else 'its start'}; "
-                              "truncated or not a disclosure?)")
     locate(records, locations)
     triples, count, warnings = map_document(meta, records, base)
     warnings = locate([r for r in records if r["kind"] == "warning"] + warnings, locations)
