@@ -8,6 +8,7 @@ from pathlib import Path
 from etl.extract import extract_records
 from etl.extract.contents import check_contents
 from etl.extract.metadata import MetadataError, extract_metadata, is_template, title_text, title_year_and_phase
+from etl.link_codes import link_functional_codes  # noqa: F401  (re-exported)
 from etl.mapping import document_iri, map_document, short_hash
 from etl.projects import link_projects
 from etl.blocks import document_blocks
@@ -41,22 +42,6 @@ def find_documents(paths, skipped=None):
         else:
             raise InputError(path, "no such file or directory")
     return sorted(set(found))
-
-
-def link_functional_codes(records):
-    """Give name-only functional figures the code the same document prints for that name."""
-    codes = {}
-    coded = [r for r in records if r["kind"] == "figure" and r["item"] == "functional_expenditure"
-             and r.get("code")]
-    # the general-public-budget tables are the canonical functional listing; others fill gaps
-    for r in sorted(coded, key=lambda r: r["source"] != "general_public_budget"):
-        codes.setdefault((r["name"], r["level"]), r["code"])
-    for r in records:
-        if r["kind"] == "figure" and r["item"] == "functional_expenditure" and not r.get("code"):
-            code = codes.get((r["name"], r["level"]))
-            if code:
-                r["code"] = code
-    return records
 
 
 def locate(records, locations):

@@ -18,7 +18,7 @@ DEPTHS = (re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分"),
 YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*度?")
 QUOTES = re.compile(r"[\s“”\"'‘’《》]|预算|决算")  # '财政拨款收支总体情况表' is printed as '…收支预算总体情况表'
 ENTRY_MAX_CHARS = 60       # a contents entry is a short line
-MIN_NAME_CHARS = 4         # a table name shorter than this ('表') is a wrapped remainder, not a name
+MIN_NAME_CHARS = 3         # a table name shorter than this ('表', as compared) is a wrapped remainder
 MAX_ENTRIES = 80
 
 
