@@ -68,8 +68,10 @@ def _too_few_figures(document, lines, locations, figures):
     """The ExtractionError of a document with fewer figures than a disclosure prints."""
     last = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
     end = locations.get(last)
+    where = ("its start" if end is None else f"line {end.line}" if end.page is None and end.line
+             else end.describe().split(": ", 1)[-1])
     return ExtractionError(document.path, f"only {len(figures)} financial figures found "
-                           f"(the text ends at {end.describe() if end else 'its start'}; "
+                           f"(the text ends at {where}; "
                            "truncated or not a disclosure?)")
 
 
