@@ -13,13 +13,14 @@ from importlib import resources
 
 CLASSIFIED = ("functional_expenditure", "economic_expenditure")
 CODE_DIGITS = {1: 3, 2: 5, 3: 7}  # 类 / 款 / 项
-NAME_NOISE = re.compile(r"[\s()（）]")
+NAME_NOISE = re.compile(r"[\s()（）“”\"'‘’]")
+VARIANTS = str.maketrans({"它": "他"})  # 其它 and 其他 are one word
 OPTIONAL_SUFFIX = "支出"  # '社会保障和就业（类）' names 社会保障和就业支出
 
 
 def name_key(name):
-    """A printed name as compared: spaces and brackets removed."""
-    return NAME_NOISE.sub("", name or "")
+    """A printed name as compared: spaces, brackets and quotes removed, 其它 written 其他."""
+    return NAME_NOISE.sub("", name or "").translate(VARIANTS)
 
 
 def _rows(path):

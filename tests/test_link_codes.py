@@ -40,6 +40,13 @@ def test_a_name_path_gets_the_code_the_tables_print():
     assert {r["comparison"] for r in items} == {"value", "change_vs_previous_year"}
 
 
+def test_quotes_and_the_variant_qita_do_not_stop_a_match():
+    names = {("functional_expenditure", "20805"): "行政事业单位养老支出",
+             ("functional_expenditure", "2080599"): "其他行政事业单位养老支出"}
+    path = ["“社会保障和就业支出", "行政事业单位养老支出", "其它行政事业单位养老支出"]
+    assert code_of_path("functional_expenditure", path, names) == "2080599"
+
+
 def test_without_the_table_the_path_stays_name_only():
     items = narrative_items(functional(NARRATIVE))
     assert items and {r["code"] for r in items} == {None}
