@@ -91,7 +91,7 @@ def process_document(document, base):
     lines, blocks, locations = document_blocks(document)
     records = extract_records(blocks)
     title = title_text(lines)
-    if not any(r["kind"] == "figure" for r in records):
+    if not any(r["kind"] in ("figure", "indicator") for r in records):
         blank = _no_figures_error(document, blocks, title)
         if blank is not None:
             raise blank

@@ -42,6 +42,24 @@ def test_a_three_public_page_publishes_its_figures():
     assert result["figures"] >= 1
 
 
+SELF_EVALUATION = """宁安市教育局2023年度项目支出绩效自评表
+| 项目名称 | 校舍维修项目 | | | | | | |
+|---|---|---|---|---|---|---|---|
+| 主管部门 | 宁安市教育局 | 实施单位 | 宁安市教育局 | | | | |
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |
+| 产出指标 | 数量指标 | 维修学校数 | 10所 | 10所 | 20 | 20 | |
+| 满意度指标 | 服务对象满意度指标 | 师生满意度 | ≥90% | 88% | 10 | 8 | 部分工程延期 |
+"""
+
+
+def test_a_self_evaluation_table_on_its_own_publishes_its_indicators():
+    from budgetkg.vocab import BKG
+    from rdflib.namespace import RDF
+    result = process_text(SELF_EVALUATION, "ziping.txt")
+    assert (result["meta"]["unit"], result["meta"]["year"], result["meta"]["phase"]) == ("宁安市教育局", 2023, "final")
+    assert len({s for s, p, o in result["triples"] if p == RDF.type and o == BKG.PerformanceIndicator}) == 2
+
+
 def test_text_without_any_figure_is_not_a_disclosure():
     with pytest.raises(ExtractionError, match="poem.txt: not a budget or final-account disclosure"):
         process_text("床前明月光，\n疑是地上霜。\n", "poem.txt")
