@@ -8,7 +8,7 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM, ORG, PHASE, QB,
+from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM, LEVEL, ORG, PHASE, QB,
                             SOURCE, UOM)
 
 MONEY = "wanyuan"
@@ -36,9 +36,14 @@ def unit_iri(base, unit):
     return URIRef(f"{base}unit/{short_hash(unit)}")
 
 
-def document_iri(base, unit, year, phase):
-    """IRI of a disclosure (and of its named graph), from unit, fiscal year and phase."""
-    return URIRef(f"{base}doc/{short_hash(unit)}/{year}/{phase}")
+DEPARTMENT = "department"
+
+
+def document_iri(base, unit, year, phase, level=DEPARTMENT):
+    """IRI of a disclosure (and of its named graph), from unit, fiscal year, phase and level: a
+    department's disclosure is .../<year>/<phase>, a single unit's own (单位预算) .../<year>/unit-<phase>."""
+    tail = phase if level == DEPARTMENT else f"{level}-{phase}"
+    return URIRef(f"{base}doc/{short_hash(unit)}/{year}/{tail}")
 
 
 def classification_scheme(record):
@@ -79,7 +84,7 @@ class GraphBuilder:
     def __init__(self, base, meta):
         self.base, self.meta = base, meta
         self.unit = unit_iri(base, meta["unit"])
-        self.doc = document_iri(base, meta["unit"], meta["year"], meta["phase"])
+        self.doc = document_iri(base, meta["unit"], meta["year"], meta["phase"], meta.get("level", DEPARTMENT))
         self.dataset = URIRef(f"{self.doc}/dataset")
         self.triples, self.warnings, self.seen, self.concepts = [], [], {}, set()
         self.figures = 0
@@ -96,15 +101,18 @@ class GraphBuilder:
         """Triples describing the document, its unit and its data set."""
         m, doc, unit = self.meta, self.doc, self.unit
         phase_zh = "决算" if m["phase"] == "final" else "预算"
+        level = m.get("level", DEPARTMENT)
         year = Literal(str(m["year"]), datatype=XSD.gYear)
         for cls in (BKG.Disclosure, PROV.Entity, DCAT.Resource):
             self.add(doc, RDF.type, cls)
-        self.add(doc, RDFS.label, literal(f"{m['unit']} {m['year']}年度部门{phase_zh}公开", "zh"))
+        level_zh = "部门" if level == DEPARTMENT else "单位"
+        self.add(doc, RDFS.label, literal(f"{m['unit']} {m['year']}年度{level_zh}{phase_zh}公开", "zh"))
         if m.get("title"):
             self.add(doc, DCTERMS.title, literal(m["title"], "zh"))
         self.add(doc, BKG.budgetUnit, unit)
         self.add(doc, BKG.fiscalYear, year)
         self.add(doc, BKG.phase, PHASE[m["phase"]])
+        self.add(doc, BKG.disclosureLevel, LEVEL[level])
         self.add(doc, BKG.sourceFile, literal(m["source_file"]))
         self.add(doc, BKG.sha256, literal(m["sha256"]))
         for cls in (BKG.BudgetUnit, ORG.FormalOrganization):
