@@ -106,12 +106,12 @@ def test_a_synthetic_disclosure_publishes_exact_amounts_with_page_table_cell_pro
     rows = [["201", "", "", "一般公共服务支出", "1,234,567.89", "1,000,000.00"],
             ["201", "06", "", "财政事务", "1,234,567.89", "1,000,000.00"],
             ["201", "06", "01", "行政运行", "1,234,567.89", "1,000,000.00"]]
-    intro = [("text", 200, 40, "某某市某某局2025年部门预算", 20),
+    intro = [("text", 200, 40, "临江市统计局2025年部门预算", 20),
              ("text", 60, 100, "一、部门预算编制说明", 14),
-             ("text", 60, 130, "2025年，某某局收入预算123.46万元，支出预算123.46万元。", 12)]
+             ("text", 60, 130, "2025年，临江市统计局收入预算123.46万元，支出预算123.46万元。", 12)]
     path = make_pdf(tmp_path / "disclosure.pdf", [intro, table_page(rows, title="2025年部门一般公共预算支出功能分类预算表")])
     result = process_file(path)
-    assert {k: result["meta"][k] for k in ("unit", "year", "phase")} == {"unit": "某某市某某局", "year": 2025, "phase": "budget"}
+    assert {k: result["meta"][k] for k in ("unit", "year", "phase")} == {"unit": "临江市统计局", "year": 2025, "phase": "budget"}
     triples = result["triples"]
     amounts = {o for s, p, o in triples if p == BKG.amount}
     assert Literal(Decimal("123.456789")) in amounts and Literal(Decimal("100")) in amounts

@@ -89,11 +89,13 @@ def test_merged_header_cells_become_spans_with_sheet_and_cell_locations(tmp_path
 
 def test_figures_from_a_sheet_in_yuan_are_exact_wanyuan(tmp_path):
     records = extract_records(document_blocks(read_sheet(tmp_path, budget_sheet))[1])
-    figures = {r["code"]: r for r in records if r["kind"] == "figure"}
-    assert set(figures) == {"208", "20801", "2080101"}
-    total = figures["2080101"]
+    figures = {(r["code"], r["exptype"]): r for r in records if r["kind"] == "figure"}
+    assert set(figures) == {(code, t) for code in ("208", "20801", "2080101") for t in (None, "basic", "project")}
+    total = figures[("2080101", None)]
     assert total["value"] == Decimal("1237.62") and total["printed"] == "12376200"
     assert total["printed_unit"] == "元" and total["level"] == 3
+    assert figures[("2080101", "basic")]["value"] == Decimal("1000.00005")
+    assert figures[("2080101", "project")]["value"] == Decimal("237.61995")
 
 
 def coded_sheet(ws, unit, values):

@@ -61,6 +61,7 @@ class TableView:
     name: int | None = None
     side: str = ""
     section: str = ""
+    layout: str = ""  # how the reader found the table: a text layout ('rows', 'cell-per-line', 'aligned') or a grid
 
     def cells(self, row):
         """The row's cells inside this block ('' past the row's end)."""
@@ -244,10 +245,21 @@ def align_header(header, data, width):
         at = next((j for j, c in enumerate(row.cells) if NAME_HEADER.search(squeeze(c))
                    and not CODE_HEADER.match(squeeze(c))), None)
         shift = name - at if at is not None else 0
-        if 0 < shift and len(row.cells) + shift <= width:
-            row = replace(row, cells=[""] * shift + list(row.cells))
+        printed = _printed(row.cells)
+        if 0 < shift and (len(printed) + shift <= width or shift < len(codes)):
+            # (a code header over 类/款/项 printed as one cell moves the names by the code columns)
+            row = replace(row, cells=[""] * shift + printed)
         aligned.append(row)
     return aligned
+
+
+def _printed(cells):
+    """A header row's cells without its trailing empty ones: in a table without spans (text, or a
+    sheet without merged cells) they print nothing, whether the source pads the row or not."""
+    cells = list(cells)
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def expand_groups(header, width):
@@ -256,7 +268,7 @@ def expand_groups(header, width):
     rows = list(header)
     for i in range(len(rows) - 2, -1, -1):
         upper, lower = rows[i], rows[i + 1].cells
-        texts = list(upper.cells)
+        texts = _printed(upper.cells)
         if len(texts) >= len(lower) or not any(texts):
             continue
         spread, col = [], 0
@@ -293,7 +305,7 @@ def analyse(block):
     for first, end in zip(starts, starts[1:] + [width]):
         side = squeeze(columns[first][0]) if len(starts) > 1 and len(columns[first]) > 1 else ""
         view = TableView(title=title, unit=unit, header=header, data=data, columns=columns,
-                         first=first, end=end, side=side)
+                         first=first, end=end, side=side, layout=block.get("layout", ""))
         views.append(_stub(view, header, data))
     return views
 

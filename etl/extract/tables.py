@@ -59,13 +59,16 @@ def _with_column(record, column):
     return record
 
 
+TEXT_LAYOUTS = ("rows", "cell-per-line", "aligned")  # where a short row may have lost a cell (a tab)
+
+
 def _classification_rows(view, scheme, source):
     """Figures of one classification block: one per row and value column."""
     records = []
     width = max((len(r.cells) for r in view.data), default=0)
     for row in view.data:
         cells = row.cells
-        if len(cells) < width and any(is_number(c) for c in cells):
+        if len(cells) < width and any(is_number(c) for c in cells) and view.layout in TEXT_LAYOUTS:
             records.append(warning(
                 f"table row has {len(cells)} cells where the table has {width}: a missing cell? "
                 "its values were read from the left", line=row.line))

@@ -179,6 +179,9 @@ def texts_by_row(grid):
     return by_row
 
 
+_AMOUNT = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
+
+
 def sheet_runs(grid, by_row, covered):
     """The sheet's rows grouped in order into ('text', [row]) and ('table', [rows]) runs."""
     spanned = {r for (r, c), merge in covered.items() if (r, c) != merge[:2] and merge[:2] in grid.texts}
@@ -192,7 +195,10 @@ def sheet_runs(grid, by_row, covered):
             if r in spanned and table is not None:
                 table.append(r)
             continue
-        if table is not None and gap <= MAX_TABLE_GAP and (not gap or not _is_text_row(texts)):
+        if table is not None and (not gap or not _is_text_row(texts) and (
+                gap <= MAX_TABLE_GAP or any(_AMOUNT.match(t) for t in texts))):
+            # after a long run of blank rows, only a row with an amount (合计) goes on with the table:
+            # a new table starts with its title or header row
             table.append(r)
         elif _is_text_row(texts):
             table = None
