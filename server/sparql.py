@@ -102,9 +102,9 @@ def run_update(operation):
     if operation.default_graphs or operation.named_graphs:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
     check_service(analyse(operation.text))
-    from server.pool import Worker
-    worker = Worker(current_app.config["STORE"], current_app.config["ISOLATE_NETWORK"]
-                    and not current_app.config["ALLOW_SERVICE"])
+    from server.pool import Worker, WorkerOptions
+    worker = Worker(current_app.config["STORE"], WorkerOptions(
+        current_app.config["ISOLATE_NETWORK"] and not current_app.config["ALLOW_SERVICE"]))
     timeout = current_app.config["QUERY_TIMEOUT"]
     try:
         if not worker.wait_ready(timeout):
