@@ -186,9 +186,7 @@ def load(files, graph_iri, fmt, replace, store_dir):
 @click.option("--connection-limit", type=int, help="Open connections at most (setting CONNECTION_LIMIT, default 256).")
 def serve(store_dir, host, port, config_file, threads, connection_limit):
     """Serve the SPARQL endpoint, downloads and VoID description with waitress (a production WSGI server)."""
-    import waitress
-
-    from server import create_app
+    from server import create_app, serving
 
     settings = {"CONFIG_FILE": config_file, "THREADS": threads, "CONNECTION_LIMIT": connection_limit}
     if click.get_current_context().get_parameter_source("store_dir").name != "DEFAULT":
@@ -198,11 +196,7 @@ def serve(store_dir, host, port, config_file, threads, connection_limit):
     config = app.config
     click.echo(f"serving http://{host}:{port}/ (store {config['STORE']}, {config['WORKERS']} query workers, "
                f"{config['QUERY_TIMEOUT']:g} s limit, {config['THREADS']} threads)", err=True)
-    waitress.serve(app, host=host, port=port, threads=config["THREADS"],
-                   connection_limit=config["CONNECTION_LIMIT"],
-                   channel_timeout=max(120, int(config["QUERY_TIMEOUT"] + config["QUEUE_TIMEOUT"]) + 10),
-                   max_request_body_size=2 * config["MAX_CONTENT_LENGTH"],  # Flask answers 413 up to here, waitress above
-                   ident="budgetkg", _quiet=True)
+    serving.serve(app, host, port)
 
 
 def read_query_argument(query):
