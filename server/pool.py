@@ -148,9 +148,8 @@ class Worker:
             returncode = None
         tail = self.stderr_tail()
         how = signal_name(returncode)
-        if tail.strip():
-            print(f"budgetkg: query worker {self.process.pid} died ({how}):\n{tail.strip()[-1000:]}",
-                  file=sys.stderr)
+        print(f"budgetkg: query worker {self.process.pid} died ({how})"
+              + (f": {tail.strip().splitlines()[0][:300]}" if tail.strip() else ""), file=sys.stderr)
         if any(marker in tail for marker in MEMORY_MARKERS):
             return ServiceUnavailable("memory limit: the query needed more memory than a query worker may use "
                                       "(WORKER_MEMORY) and was stopped; make it more selective or add LIMIT")
@@ -213,8 +212,10 @@ class WorkerPool:
                     self.started += 1
                 self.idle.put(worker)
             else:
-                failed = True
-                print(f"budgetkg: a query worker did not start: {worker.stderr_tail()[-500:]}", file=sys.stderr)
+                failed = not self.closed
+                if failed:
+                    print(f"budgetkg: a query worker did not start: {worker.stderr_tail()[-500:]}",
+                          file=sys.stderr)
                 worker.kill()
         return failed
 
