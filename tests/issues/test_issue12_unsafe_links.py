@@ -47,7 +47,7 @@ def test_entity_page_shows_unsafe_iris_as_text(unsafe_client):
     assert '<span class="iri" title="data:text/html,%3Cb%3Ex">' in html
 
 
-def test_search_and_home_never_link_an_unsafe_iri(unsafe_client, app):
+def test_search_and_home_never_link_an_unsafe_iri(unsafe_client):
     for path in ("/search?q=养老保险", "/"):
         html = unsafe_client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
         assert not UNSAFE_HREF.search(html), (path, UNSAFE_HREF.search(html))
