@@ -37,6 +37,27 @@ def answer(body):
     return int(lines[1])
 
 
+HOG_HEADROOM = 256 * 1024 ** 2  # address space a memory hog may use beyond what a worker needs anyway
+
+
+@pytest.fixture(scope="session")
+def hog_memory_limit(slow_store):
+    """A WORKER_MEMORY (bytes) a little above the peak address space of a worker that ran a query here:
+    measured, because the baseline depends on the machine (threads, allocator, libraries)."""
+    from pathlib import Path
+
+    from server.pool import WorkerPool
+    pool = WorkerPool(slow_store, size=1, memory_limit=0)
+    try:
+        pool.run({"query": ordinary(1), "default_graphs": [], "named_graphs": [], "has_dataset": False,
+                  "formats": {"solutions": "csv"}, "not_acceptable": {}, "max_rows": 10, "prefixes": {}}, 30, 30)
+        status = Path(f"/proc/{next(iter(pool.workers)).process.pid}/status").read_text()
+    finally:
+        pool.close()
+    peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmPeak:")).split()[1])
+    return peak_kb * 1024 + HOG_HEADROOM
+
+
 @pytest.fixture(scope="session")
 def slow_store(tmp_path_factory):
     """A store with TRIPLES generated triples <ex:s{i}> <ex:p> i in one named graph."""

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from conftest import server_process
-from issues_helpers import MEMORY_HOG, SLOW, answer, ordinary, slow_store  # noqa: F401 - fixture
+from issues_helpers import MEMORY_HOG, SLOW, answer, hog_memory_limit, ordinary, slow_store  # noqa: F401 - fixtures
 
 WINDOW = 30         # seconds during which clients send requests
 CLIENTS = 16
@@ -65,9 +65,9 @@ def worker_children(pid):
     return [c for c in children if b"server.worker" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-def test_chaos_then_every_ordinary_query_answered(slow_store):
+def test_chaos_then_every_ordinary_query_answered(slow_store, hog_memory_limit):
     settings = {"WORKERS": WORKERS, "QUERY_TIMEOUT": 1, "QUEUE_TIMEOUT": 60, "MAX_QUERY_DEPTH": 0,
-                "WORKER_MEMORY": "600M", "MAX_BODY": MAX_BODY}
+                "WORKER_MEMORY": hog_memory_limit, "MAX_BODY": MAX_BODY}
     with server_process(slow_store, probe="/sparql?query=ASK%7B%7D", **settings) as (url, process, _):
         outcomes = []
         stop = time.monotonic() + WINDOW

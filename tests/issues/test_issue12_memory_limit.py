@@ -1,15 +1,15 @@
 """Issue 12: one query took a worker to 6 GB with no limit. Now each worker has an address-space limit
 (WORKER_MEMORY): a memory-hungry query is stopped there with a clear 503, and the next query is answered."""
 
-from issues_helpers import MEMORY_HOG, answer, ordinary, slow_store, wait_for_full_pool  # noqa: F401 - fixture
+from issues_helpers import (MEMORY_HOG, answer, hog_memory_limit, ordinary, slow_store,  # noqa: F401 - fixtures
+                            wait_for_full_pool)
 from server.limits import parse_size
 
-WORKER_MEMORY = "700M"  # an idle worker uses about 0.4 GB of address space
 
-
-def test_memory_hungry_query_stops_at_the_limit_and_the_next_is_answered(make_app, slow_store):
-    app = make_app(slow_store, WORKERS=1, WORKER_MEMORY=WORKER_MEMORY, QUERY_TIMEOUT=60)
-    assert app.config["WORKER_MEMORY"] == parse_size(WORKER_MEMORY) == 700 * 1024 ** 2
+def test_memory_hungry_query_stops_at_the_limit_and_the_next_is_answered(make_app, slow_store, hog_memory_limit):
+    megabytes = hog_memory_limit // 1024 ** 2
+    app = make_app(slow_store, WORKERS=1, WORKER_MEMORY=f"{megabytes}M", QUERY_TIMEOUT=60)
+    assert app.config["WORKER_MEMORY"] == parse_size(f"{megabytes}M") == megabytes * 1024 ** 2
     client = app.test_client()
     response = client.get("/sparql", query_string={"query": MEMORY_HOG})
     assert response.status_code == 503, response.data
