@@ -99,6 +99,10 @@ class Worker:
         try:
             self.process = spawner().popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
                                            stderr=self.log, env=env)
+        except BaseException:
+            ours.close()
+            self.log.close()
+            raise
         finally:
             theirs.close()
         self.conn = Connection(ours.detach())
@@ -187,7 +191,11 @@ class WorkerPool:
         """Replace dead workers for as long as the pool is open, with a backoff when starts fail."""
         backoff = RETRY_BACKOFF[0]
         while not self.closed:
-            failed = self._heal()
+            try:
+                failed = self._heal()
+            except Exception as exc:  # noqa: BLE001 - the keeper must outlive any one failure
+                print(f"budgetkg: the worker pool keeper failed once: {exc!r}", file=sys.stderr)
+                failed = True
             self.filled.set()
             backoff = min(RETRY_BACKOFF[1], backoff * 2) if failed else RETRY_BACKOFF[0]
             self.wake.wait(backoff if failed else HEAL_INTERVAL)
