@@ -263,8 +263,8 @@ def read_summary(views, kind):
 
 
 def read_three_public(views, kind):
-    return [_with_column(r, r.pop("grid_column")) for view in views
-            for r in three_public_figures(view, table_source(view.title))]
+    """The 三公 / 机关运行经费 figures of each block, by header path."""
+    return [r for view in views for r in three_public_figures(view, table_source(view.title))]
 
 
 READERS = {
