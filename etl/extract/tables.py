@@ -278,10 +278,11 @@ READERS = {
 
 
 def table_kind(views):
-    """The kind of an analysed table, from its title and first rows."""
+    """The kind of an analysed table, from its title and header rows (the first rows of a table
+    without a header: a 项目名称 | … form prints numbers early)."""
     view = views[0]
-    first_rows = (view.header + view.data)[:HEADER_ROWS_SEEN]
-    return classify_table(view.title, [c for r in first_rows for c in r.cells if c])
+    rows = view.header or view.data[:HEADER_ROWS_SEEN]
+    return classify_table(view.title, [c for r in rows for c in r.cells if c])
 
 
 def interpret_table(table):
