@@ -313,3 +313,11 @@ def test_income_by_function_table_gives_its_total_row_by_column_header():
 def test_rounded_printings_of_one_amount(a, b, same):
     from etl.normalise import same_amount
     assert same_amount(Decimal(a), Decimal(b)) is same
+
+
+def test_item_names_in_data_rows_do_not_decide_the_kind():
+    """30107 绩效工资 is an economic item, not a sign of a 绩效 table."""
+    rows = [["经济分类科目编码", "科目名称", "决算数"], ["301", "工资福利支出", "10.00"],
+            ["30107", "绩效工资", "4.00"], ["30101", "基本工资", "6.00"]]
+    found = figures(grid(rows, "一般公共预算财政拨款基本支出决算表"))
+    assert by_key(found, "code") == {("301",): "10.00", ("30107",): "4.00", ("30101",): "6.00"}
