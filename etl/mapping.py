@@ -10,6 +10,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM, LEVEL, ORG, PHASE, QB,
                             SOURCE, UOM)
+from etl.normalise import same_amount
 
 MONEY = "wanyuan"
 
@@ -157,11 +158,11 @@ class GraphBuilder:
         key = observation_key(record)
         previous = self.seen.get(key)
         if previous is not None:
-            if previous["value"] == record["value"]:
-                return
+            if same_amount(previous["value"], record["value"]):
+                return  # the same number (a rounded printing of it is not a conflict)
             n = 2
             while f"{key}#{n}" in self.seen:
-                if self.seen[f"{key}#{n}"]["value"] == record["value"]:
+                if same_amount(self.seen[f"{key}#{n}"]["value"], record["value"]):
                     return
                 n += 1
             what = " ".join(x for x in (record["item"], record.get("code"), record.get("name")) if x)
