@@ -73,6 +73,15 @@ def observation_key(record):
     return key + "|" + record["project_key"] if record.get("project_key") else key
 
 
+def printed_at(record):
+    """Where a record was printed, for messages: 'line 12' in a text file, else its Location
+    ('page 9, table 3, row 4')."""
+    location = record.get("location")
+    if location is None or (location.page is None and location.sheet is None and location.table is None):
+        return f"line {record['line']}" if location is None else f"line {location.line}"
+    return location.describe().split(": ", 1)[-1]
+
+
 @lru_cache(maxsize=16384)
 def literal(text, lang=None):
     """A string literal, language-tagged when lang is given."""
@@ -168,7 +177,7 @@ class GraphBuilder:
             what = " ".join(x for x in (record["item"], record.get("code"), record.get("name")) if x)
             self.warnings.append({"kind": "warning", "line": record["line"], "message": (
                 f"{what} printed as {record['printed']} here but as "
-                f"{previous['printed']} at line {previous['line']}; both kept")})
+                f"{previous['printed']} at {printed_at(previous)}; both kept")})
             self.seen[f"{key}#{n}"] = record
             obs = URIRef(f"{self.doc}/obs/{short_hash(key)}-{n}")
         else:
