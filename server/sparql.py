@@ -103,8 +103,8 @@ def run_update(operation):
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
     check_service(analyse(operation.text))
     from server.pool import Worker
-    worker = Worker(current_app.config["STORE"], current_app.config["ISOLATE_NETWORK"]
-                    and not current_app.config["ALLOW_SERVICE"])
+    from server import isolate_workers
+    worker = Worker(current_app.config["STORE"], isolate_workers(current_app.config))
     timeout = current_app.config["QUERY_TIMEOUT"]
     try:
         if not worker.wait_ready(timeout):
