@@ -37,6 +37,7 @@ N_TRIPLES_TYPE = "application/n-triples"
 # not documents, so graphs(), count() and dumps leave them out. They stay visible in the union default graph.
 VIRTUOSO_SYSTEM_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                                     "http://localuriqaserver/sparql", "http://localuriqaserver/DAV/"})
+VIRTUOSO_ASK_VARIABLE = "__ASK_RETVAL"
 GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -96,6 +97,17 @@ def graph_result(data, rdf_format):
     scratch = ox.Store()
     scratch.load(data, format=rdf_format, to_graph=ox.DefaultGraph())
     return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def boolean_if_ask(result, sparql):
+    """A real boolean for an ASK answered as a one-column table: Virtuoso 7.2 sends ASK results as the
+    variable __ASK_RETVAL, bound to 1 when true and no row when false."""
+    if isinstance(result, ox.QueryBoolean) or query_form(sparql) != "ASK":
+        return result
+    if [v.value for v in result.variables] != [VIRTUOSO_ASK_VARIABLE]:
+        raise StoreError(f"an ASK was answered with the columns {', '.join(v.value for v in result.variables)}")
+    answer = any(row[0] is not None and row[0].value not in ("0", "false") for row in result)
+    return ox.parse_query_results('{"head": {}, "boolean": %s}' % str(answer).lower(), ox.QueryResultsFormat.JSON)
 
 
 def ntriples_of(triples):
@@ -172,7 +184,7 @@ class RemoteStore(GraphStore):
             "Accept": ACCEPT_BY_FORM.get(query_form(sparql), ACCEPT_BY_FORM["SELECT"])})
         try:
             if kind in SOLUTION_TYPES:
-                return ox.parse_query_results(data, format=SOLUTION_TYPES[kind])
+                return boolean_if_ask(ox.parse_query_results(data, format=SOLUTION_TYPES[kind]), sparql)
             if kind in GRAPH_TYPES:
                 return graph_result(data, GRAPH_TYPES[kind])
         except (SyntaxError, ValueError) as exc:
@@ -274,11 +286,19 @@ class RemoteStore(GraphStore):
                    if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name.value != graph_iri}
         if foreign:
             raise StoreError(f"N-Quads for <{graph_iri}> also hold graphs {', '.join(sorted(foreign))}")
-        return self.replace_graph(graph_iri, [q.triple for q in quads])
+        triples = set(q.triple for q in quads)
+        if not triples:
+            self.delete_graph(graph_iri)
+        else:
+            self._put_graph(graph_iri, ntriples_of(triples), N_TRIPLES_TYPE)
+        return len(triples)
 
     def replace_graph_turtle(self, graph_iri, data):
         """Replace the graph with Turtle bytes, checked locally first so a bad document never reaches the server."""
-        triples = self._parse(data, ox.RdfFormat.TURTLE, graph_iri)
+        try:
+            triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+        except SyntaxError as exc:
+            raise StoreError(f"cannot read the Turtle for <{graph_iri}>: {exc}") from exc
         self._put_graph(graph_iri, data, "text/turtle")
         return len(set(triples))
 
