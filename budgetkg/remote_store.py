@@ -67,6 +67,8 @@ def endpoints_for(url, env=None):
     (Fuseki: /ds/update and /ds/data; Oxigraph: /update and /store)."""
     env = os.environ if env is None else env
     parts = urllib.parse.urlsplit(str(url))
+    if not parts.hostname:
+        raise StoreError(f"not the URL of a SPARQL endpoint: {url!r} (expected http://host:port/sparql)")
     user = urllib.parse.unquote(parts.username) if parts.username else env.get(ENV_USER)
     password = urllib.parse.unquote(parts.password) if parts.password else env.get(ENV_PASSWORD)
     netloc = parts.hostname + (f":{parts.port}" if parts.port else "")

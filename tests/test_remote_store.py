@@ -61,6 +61,8 @@ def test_endpoints_follow_virtuoso_layout_and_settings():
     fuseki = endpoints_for("http://127.0.0.1:3030/ds/sparql", env={
         "BUDGETKG_STORE_GSP": "http://127.0.0.1:3030/ds/data", "BUDGETKG_STORE_UPDATE": "http://127.0.0.1:3030/ds/update"})
     assert (fuseki.update, fuseki.graph_store) == ("http://127.0.0.1:3030/ds/update", "http://127.0.0.1:3030/ds/data")
+    with pytest.raises(StoreError, match="not the URL of a SPARQL endpoint"):
+        endpoints_for("http://", env={})
 
 
 # --- the competency questions: Virtuoso and the embedded store answer alike ----------------------------
