@@ -53,11 +53,13 @@ def answer(store, text):
     return time.perf_counter() - started, body
 
 
-def measure(stores, repeat, remote_only=()):
+def measure(stores, repeat, remote_only=(), skip=()):
     """Per question: rows, median seconds per store, identical answers? Questions named in remote_only
     are run on Virtuoso alone (the embedded store takes minutes on them beyond a few dozen documents)."""
     table = []
     for query in QUERIES:
+        if query.stem.startswith(tuple(skip)):
+            continue
         text = query.read_text(encoding="utf-8")
         running = {name: store for name, store in stores.items()
                    if name == "virtuoso" or not query.stem.startswith(tuple(remote_only))}
@@ -107,6 +109,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per question and store")
     parser.add_argument("--remote-only", nargs="*", default=[], metavar="CQ",
                         help="questions (e.g. cq08) run on Virtuoso alone")
+    parser.add_argument("--skip", nargs="*", default=[], metavar="CQ", help="questions not run at all")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # `timeout` still stops Virtuoso and removes the temp dir
     with tempfile.TemporaryDirectory(prefix="bench-remote-") as tmp:
@@ -120,7 +123,7 @@ def main(argv=None):
             stores["embedded"] = OxigraphStore(tmp / "store")
             quads = stores["embedded"].count()
             assert stores["virtuoso"].count() == quads, "Virtuoso holds other quads than the embedded store"
-            table = measure(stores, args.repeat, args.remote_only)
+            table = measure(stores, args.repeat, args.remote_only, args.skip)
             stores["embedded"].close()
     report(table, len(paths), quads, spent)
     RESULTS.mkdir(exist_ok=True)
