@@ -190,25 +190,21 @@ def load(files, graph_iri, fmt, replace, store_dir):
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--config", "config_file", envvar="BUDGETKG_CONFIG", type=click.Path(exists=True, dir_okay=False),
               help="TOML settings file (env BUDGETKG_CONFIG); see docs/server.md.")
-@click.option("--threads", default=32, show_default=True, type=int, help="Request threads (waitress).")
-def serve(store_dir, host, port, config_file, threads):
-    """Serve the SPARQL endpoint, downloads and VoID description (waitress if installed)."""
-    from server import create_app
+@click.option("--threads", type=int, help="Request threads (setting THREADS, default 32).")
+@click.option("--connection-limit", type=int, help="Open connections at most (setting CONNECTION_LIMIT, default 256).")
+def serve(store_dir, host, port, config_file, threads, connection_limit):
+    """Serve the SPARQL endpoint, downloads and VoID description with waitress (a production WSGI server)."""
+    from server import create_app, serving
 
-    settings = {"CONFIG_FILE": config_file}
+    settings = {"CONFIG_FILE": config_file, "THREADS": threads, "CONNECTION_LIMIT": connection_limit}
     if click.get_current_context().get_parameter_source("store_dir").name != "DEFAULT":
         settings["STORE"] = str(store_dir)
     app = create_app({k: v for k, v in settings.items() if v})
     app.extensions["budgetkg"]["pool"]()  # start the query workers now, not on the first query
-    click.echo(f"serving http://{host}:{port}/ (store {app.config['STORE']}, "
-               f"{app.config['WORKERS']} query workers, {app.config['QUERY_TIMEOUT']:g} s limit)", err=True)
-    try:
-        import waitress
-    except ImportError:
-        from werkzeug.serving import run_simple
-        run_simple(host, port, app, threaded=True)
-    else:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="budgetkg", _quiet=True)
+    config = app.config
+    click.echo(f"serving http://{host}:{port}/ (store {config['STORE']}, {config['WORKERS']} query workers, "
+               f"{config['QUERY_TIMEOUT']:g} s limit, {config['THREADS']} threads)", err=True)
+    serving.serve(app, host, port)
 
 
 def read_query_argument(query):

@@ -7,6 +7,12 @@ PHASES = {
     "final": ("决算", "final account"),
 }
 
+# Disclosure levels: a department's consolidated disclosure (部门预算/部门决算) or one unit's own (单位预算/单位决算).
+DISCLOSURE_LEVELS = {
+    "department": ("部门", "department"),
+    "unit": ("单位", "unit"),
+}
+
 # Figure items (what a figure measures). Money items are in 万元; quantity items carry their own unit.
 ITEMS = {
     # totals (cq02)

@@ -78,12 +78,44 @@ def node_shape(shape):
     return shapes[0].value(predicate=SH.property, object=shape) if shapes else shape
 
 
+PLACE_PROPERTIES = (("page", BKG.sourcePage), ("line", BKG.sourceLine), ("sheet", BKG.sourceSheet),
+                    ("cell", BKG.sourceCell), ("table", BKG.sourceTable), ("row", BKG.sourceRow),
+                    ("column", BKG.sourceColumn))
+
+
+def place(data, node):
+    """Where a node is printed, as {'page': 9, 'table': 3, 'row': 4, ...} (the parts the graph has)."""
+    found = {}
+    for name, prop in PLACE_PROPERTIES:
+        value = data.value(node, prop)
+        if value is not None:
+            found[name] = value.toPython() if isinstance(value, Literal) else str(value)
+    return found
+
+
+def describe_place(parts, lang="zh"):
+    """'第 12 行' / 'line 12' for a line; '第 9 页表 3 第 4 行第 5 列' / 'page 9, table 3, row 4, column 5'
+    for a table cell (the same wording as bkgsh:placeZh / placeEn in shapes/cube.ttl); None when unknown."""
+    in_table = "table" in parts or "sheet" in parts
+    keys = [k for k in ("page", "sheet", "table") if k in parts]
+    keys += ["row"] if in_table and "row" in parts else ["line"] if "line" in parts else []
+    keys += [k for k in ("column",) if in_table and k in parts] + [k for k in ("cell",) if k in parts]
+    if not keys:
+        return None
+    if lang == "en":
+        return ", ".join(f"{k} {parts[k]}" for k in keys)
+    zh = {"page": "第 {} 页", "sheet": "工作表“{}”", "table": "表 {} ", "row": "第 {} 行", "line": "第 {} 行",
+          "column": "第 {} 列", "cell": "单元格 {}"}
+    return "".join(zh[k].format(parts[k]) for k in keys).strip()
+
+
 def _finding(result, report, data, graph_iri):
     """One result of a report as a plain dict, with the focus node's document, section and line."""
     messages = {_language(m): str(m) for m in report.objects(result, SH.resultMessage)}
     focus = report.value(result, SH.focusNode)
     value = report.value(result, SH.value)
     line = data.value(focus, BKG.sourceLine)
+    parts = place(data, focus)
     return {
         "graph": graph_iri, "severity": str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
         "shape": str(node_shape(report.value(result, SH.sourceShape))), "focus": str(focus),
@@ -92,13 +124,15 @@ def _finding(result, report, data, graph_iri):
         "message_zh": messages.get("zh") or messages.get("en", ""),
         "message_en": messages.get("en") or messages.get("zh", ""),
         "document": str(data.value(focus, PROV.wasDerivedFrom) or graph_iri or ""),
-        "line": int(line) if line is not None else None,
+        "line": int(line) if line is not None else None, "place": parts,
+        "where_zh": describe_place(parts), "where_en": describe_place(parts, "en"),
         "section": str(data.value(focus, BKG.sourceSection) or "") or None,
     }
 
 
 def _enrich(report, findings):
-    """Add document, section and line of each focus node to its sh:ValidationResult (in place)."""
+    """Add document, section and place (line; page, table, row, column; sheet, cell) of each focus node
+    to its sh:ValidationResult (in place)."""
     by_focus = {}
     for finding in findings:
         by_focus.setdefault((finding["focus"], finding["shape"]), finding)
@@ -106,8 +140,9 @@ def _enrich(report, findings):
         finding = by_focus.get((str(report.value(result, SH.focusNode)), str(report.value(result, SH.sourceShape))))
         if finding and finding["document"]:
             report.add((result, PROV.wasDerivedFrom, URIRef(finding["document"])))
-            if finding["line"] is not None:
-                report.add((result, BKG.sourceLine, Literal(finding["line"])))
+            for name, prop in PLACE_PROPERTIES:
+                if name in finding["place"]:
+                    report.add((result, prop, Literal(finding["place"][name])))
             if finding["section"]:
                 report.add((result, BKG.sourceSection, Literal(finding["section"])))
 
@@ -207,11 +242,17 @@ def file_items(paths):
     return items
 
 
+def order_key(finding):
+    """Sort key of a finding by where it is printed: page, table, row or line (unknown first)."""
+    parts = finding.get("place") or {}
+    return tuple(parts.get(k) or 0 for k in ("page", "table", "row")) + (finding["line"] or 0,)
+
+
 class Result:
     """The findings of one validation run, its report graphs and how many graphs were validated."""
 
     def __init__(self, findings, reports, graph_count):
-        self.findings = sorted(findings, key=lambda f: (f["document"] or "", f["line"] or 0, f["shape"], f["focus"]))
+        self.findings = sorted(findings, key=lambda f: (f["document"] or "", order_key(f), f["shape"], f["focus"]))
         self.reports, self.graph_count = reports, graph_count
 
     def count(self, severity):

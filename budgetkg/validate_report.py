@@ -2,6 +2,8 @@
 
 The standard SHACL report (Turtle, JSON-LD) comes from budgetkg.validate.Result.report_graph."""
 
+from budgetkg.validate import order_key
+
 SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 CROSS_DOCUMENT_HEADING = "跨文件检查 (cross-document checks)"
 
@@ -12,8 +14,8 @@ def short(iri):
 
 
 def _finding_lines(finding):
-    """Two lines for one finding: severity, line, shape and message; then node, value and section."""
-    where = f"第 {finding['line']} 行" if finding["line"] is not None else "—"
+    """Two lines for one finding: severity, place (line, or page/table/row/column), shape and message; then node, value and section."""
+    where = finding.get("where_zh") or (f"第 {finding['line']} 行" if finding["line"] is not None else "—")
     head = (f"  {SEVERITY_ZH.get(finding['severity'], finding['severity'])}  {where}  "
             f"[{short(finding['shape'])}]  {finding['message_zh']}")
     detail = f"        节点 <{finding['focus']}>"
@@ -27,7 +29,7 @@ def _finding_lines(finding):
 def format_text(result):
     """The whole report as text: one block per document, then a summary line."""
     lines, current = [], object()
-    for finding in sorted(result.findings, key=lambda f: (f["document"] == "", f["document"], f["line"] or 0)):
+    for finding in sorted(result.findings, key=lambda f: (f["document"] == "", f["document"], order_key(f))):
         if finding["document"] != current:
             current = finding["document"]
             heading = (f"{finding['document_label'] or ''} <{current}>".strip() if current

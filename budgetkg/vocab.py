@@ -56,6 +56,7 @@ class BKG(DefinedNamespace):
     refUnit: URIRef
     fiscalYear: URIRef
     phase: URIRef
+    disclosureLevel: URIRef  # 部门 or 单位 disclosure (bkg:DisclosureLevelScheme)
     item: URIRef
     classification: URIRef
     fundingSource: URIRef
@@ -134,6 +135,7 @@ class BKG(DefinedNamespace):
     FunctionalClassification: URIRef
     EconomicClassification: URIRef
     BudgetPhaseScheme: URIRef
+    DisclosureLevelScheme: URIRef
     FigureItemScheme: URIRef
     FundingSourceScheme: URIRef
     ExpenditureTypeScheme: URIRef
@@ -161,6 +163,7 @@ OBEU_CODE = Namespace("http://data.openbudgets.eu/resource/codelist/")
 
 CODE = Namespace(CODE_BASE)
 PHASE = Namespace(CODE_BASE + "phase/")
+LEVEL = Namespace(CODE_BASE + "disclosure-level/")
 ITEM = Namespace(CODE_BASE + "item/")
 SOURCE = Namespace(CODE_BASE + "funding-source/")
 EXPTYPE = Namespace(CODE_BASE + "expenditure-type/")
@@ -179,6 +182,7 @@ PREFIXES = {
     "eli": ELI,
     "sdmx-attribute": SDMX_ATTR,
     "phase": PHASE,
+    "dlevel": LEVEL,
     "item": ITEM,
     "fsrc": SOURCE,
     "exptype": EXPTYPE,

@@ -48,10 +48,19 @@ def document_blocks(document):
     return lines, blocks, locations
 
 
+def table_spans(table):
+    """{row: {col: colspan}} of the cells spanning several columns (what header paths follow)."""
+    spans = {}
+    for c in table.cells:
+        if c.colspan > 1:
+            spans.setdefault(c.row, {})[c.col] = c.colspan
+    return spans
+
+
 def _table_dict(table, rows):
     return {"type": "table", "line": rows[0]["line"], "end_line": rows[-1]["line"],
             "title": table.caption, "unit": table.unit, "section": table.section, "rows": rows,
-            "layout": table.layout, "location": table.location}
+            "layout": table.layout, "location": table.location, "spans": table_spans(table)}
 
 
 def _text_blocks(document):

@@ -8,8 +8,9 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM, ORG, PHASE, QB,
+from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM, LEVEL, ORG, PHASE, QB,
                             SOURCE, UOM)
+from etl.normalise import same_amount
 
 MONEY = "wanyuan"
 
@@ -36,9 +37,14 @@ def unit_iri(base, unit):
     return URIRef(f"{base}unit/{short_hash(unit)}")
 
 
-def document_iri(base, unit, year, phase):
-    """IRI of a disclosure (and of its named graph), from unit, fiscal year and phase."""
-    return URIRef(f"{base}doc/{short_hash(unit)}/{year}/{phase}")
+DEPARTMENT = "department"
+
+
+def document_iri(base, unit, year, phase, level=DEPARTMENT):
+    """IRI of a disclosure (and of its named graph), from unit, fiscal year, phase and level: a
+    department's disclosure is .../<year>/<phase>, a single unit's own (单位预算) .../<year>/unit-<phase>."""
+    tail = phase if level == DEPARTMENT else f"{level}-{phase}"
+    return URIRef(f"{base}doc/{short_hash(unit)}/{year}/{tail}")
 
 
 def classification_scheme(record):
@@ -67,6 +73,15 @@ def observation_key(record):
     return key + "|" + record["project_key"] if record.get("project_key") else key
 
 
+def printed_at(record):
+    """Where a record was printed, for messages: 'line 12' in a text file, else its Location
+    ('page 9, table 3, row 4')."""
+    location = record.get("location")
+    if location is None or (location.page is None and location.sheet is None and location.table is None):
+        return f"line {record['line']}" if location is None else f"line {location.line}"
+    return location.describe().split(": ", 1)[-1]
+
+
 @lru_cache(maxsize=16384)
 def literal(text, lang=None):
     """A string literal, language-tagged when lang is given."""
@@ -79,7 +94,7 @@ class GraphBuilder:
     def __init__(self, base, meta):
         self.base, self.meta = base, meta
         self.unit = unit_iri(base, meta["unit"])
-        self.doc = document_iri(base, meta["unit"], meta["year"], meta["phase"])
+        self.doc = document_iri(base, meta["unit"], meta["year"], meta["phase"], meta.get("level", DEPARTMENT))
         self.dataset = URIRef(f"{self.doc}/dataset")
         self.triples, self.warnings, self.seen, self.concepts = [], [], {}, set()
         self.figures = 0
@@ -96,15 +111,18 @@ class GraphBuilder:
         """Triples describing the document, its unit and its data set."""
         m, doc, unit = self.meta, self.doc, self.unit
         phase_zh = "决算" if m["phase"] == "final" else "预算"
+        level = m.get("level", DEPARTMENT)
         year = Literal(str(m["year"]), datatype=XSD.gYear)
         for cls in (BKG.Disclosure, PROV.Entity, DCAT.Resource):
             self.add(doc, RDF.type, cls)
-        self.add(doc, RDFS.label, literal(f"{m['unit']} {m['year']}年度部门{phase_zh}公开", "zh"))
+        level_zh = "部门" if level == DEPARTMENT else "单位"
+        self.add(doc, RDFS.label, literal(f"{m['unit']} {m['year']}年度{level_zh}{phase_zh}公开", "zh"))
         if m.get("title"):
             self.add(doc, DCTERMS.title, literal(m["title"], "zh"))
         self.add(doc, BKG.budgetUnit, unit)
         self.add(doc, BKG.fiscalYear, year)
         self.add(doc, BKG.phase, PHASE[m["phase"]])
+        self.add(doc, BKG.disclosureLevel, LEVEL[level])
         self.add(doc, BKG.sourceFile, literal(m["source_file"]))
         self.add(doc, BKG.sha256, literal(m["sha256"]))
         for cls in (BKG.BudgetUnit, ORG.FormalOrganization):
@@ -149,17 +167,17 @@ class GraphBuilder:
         key = observation_key(record)
         previous = self.seen.get(key)
         if previous is not None:
-            if previous["value"] == record["value"]:
-                return
+            if same_amount(previous["value"], record["value"]):
+                return  # the same number (a rounded printing of it is not a conflict)
             n = 2
             while f"{key}#{n}" in self.seen:
-                if self.seen[f"{key}#{n}"]["value"] == record["value"]:
+                if same_amount(self.seen[f"{key}#{n}"]["value"], record["value"]):
                     return
                 n += 1
             what = " ".join(x for x in (record["item"], record.get("code"), record.get("name")) if x)
             self.warnings.append({"kind": "warning", "line": record["line"], "message": (
                 f"{what} printed as {record['printed']} here but as "
-                f"{previous['printed']} at line {previous['line']}; both kept")})
+                f"{previous['printed']} at {printed_at(previous)}; both kept")})
             self.seen[f"{key}#{n}"] = record
             obs = URIRef(f"{self.doc}/obs/{short_hash(key)}-{n}")
         else:

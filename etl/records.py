@@ -7,12 +7,13 @@ from decimal import Decimal
 
 def figure(item, value, *, uom="wanyuan", line, section="", text="", source="all",
            code=None, name=None, level=None, exptype=None, comparison="value",
-           reason=None, printed=None, printed_unit=None):
+           reason=None, printed=None, printed_unit=None, column=None):
     """Build one figure record: a number the document prints, with where it was printed.
 
     item: key of budgetkg.codes.ITEMS; value: Decimal in the unit ``uom`` (money in 万元);
     source / exptype / comparison: keys of the code lists; code/name/level: classification
-    (functional or economic code, printed name, 类/款/项 level); line/section/text: provenance."""
+    (functional or economic code, printed name, 类/款/项 level); line/section/text: provenance,
+    with column (1-based) the table column of a number read from a table."""
     if not isinstance(value, Decimal):
         raise TypeError(f"figure value must be Decimal, got {type(value).__name__}")
     return {
@@ -21,6 +22,7 @@ def figure(item, value, *, uom="wanyuan", line, section="", text="", source="all
         "comparison": comparison, "reason": reason,
         "printed": printed if printed is not None else str(value),
         "printed_unit": printed_unit, "line": line, "section": section, "text": text,
+        **({"column": column} if column is not None else {}),
     }
 
 

@@ -11,6 +11,7 @@ from flask import Flask, g, request
 
 from budgetkg import config as budgetkg_config
 from budgetkg.store import Versions
+from server import limits, security
 
 DEFAULTS = {
     "STORE": None,                 # store directory; default: BUDGETKG_STORE or $XDG_DATA_HOME/budgetkg/store
@@ -19,6 +20,11 @@ DEFAULTS = {
     "MAX_ROWS": 10000,             # result rows (or triples) returned at most; more are cut, with a header
     "MAX_BODY": 1024 * 1024,       # request body cap in bytes
     "WORKERS": None,               # query worker processes; default max(2, CPUs)
+    "WORKER_MEMORY": None,         # address-space limit per worker (bytes or "2G"); default: half the RAM
+                                   # divided among the workers, at least 1 GiB; 0: no limit
+    "MAX_QUERY_DEPTH": limits.DEFAULT_MAX_QUERY_DEPTH,  # deeper (nested / chained) queries get 400; 0: none
+    "THREADS": 32,                 # request threads of `budgetkg serve` (waitress)
+    "CONNECTION_LIMIT": 256,       # open connections `budgetkg serve` accepts at once (waitress)
     "UPDATE_TOKEN": None,          # SPARQL Update is refused unless this bearer token is configured and sent
     "ALLOW_SERVICE": False,        # SERVICE (federated query) is refused unless this is true
     "ISOLATE_NETWORK": True,       # run workers in an empty network namespace where Linux allows it
@@ -52,6 +58,12 @@ def load_settings(app, test_config):
     settings["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY"])
     settings["WORKERS"] = int(settings["WORKERS"] or max(2, os.cpu_count() or 1))
     settings["UPDATE_TOKEN"] = str(settings["UPDATE_TOKEN"]) if settings["UPDATE_TOKEN"] else None
+    memory = settings["WORKER_MEMORY"]
+    settings["WORKER_MEMORY"] = (limits.default_worker_memory(settings["WORKERS"]) if memory is None
+                                 else limits.parse_size(memory))
+    for name in ("MAX_QUERY_DEPTH", "THREADS", "CONNECTION_LIMIT"):
+        settings[name] = int(settings[name])
+    settings["BASE_URL"] = security.checked_base_url(settings["BASE_URL"])
 
 
 def isolate_workers(settings):
@@ -71,7 +83,8 @@ def pool_factory(app):
             pool = state["pool"]
             if pool is None or pool.pid != os.getpid():
                 pool = state["pool"] = WorkerPool(app.config["STORE"], app.config["WORKERS"],
-                                                  isolate=isolate_workers(app.config))
+                                                  isolate=isolate_workers(app.config),
+                                                  memory_limit=app.config["WORKER_MEMORY"])
                 atexit.register(pool.close)
             return pool
 
@@ -115,4 +128,5 @@ def create_app(test_config=None):
     for blueprint in (errors.bp, sparql.bp, downloads.bp, describe.bp, home.bp, entity.bp, search.bp, workbench.bp):
         app.register_blueprint(blueprint)
     app.after_request(add_cors)
+    app.after_request(security.add_headers)
     return app

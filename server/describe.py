@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, make_response, render_template_string,
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
-from server import errors
+from server import errors, security
 from server.errors import NotAcceptable
 
 bp = Blueprint("void", __name__)
@@ -36,7 +36,7 @@ def error_for(status, message):
 
 def base_url():
     """The public base URL (BASE_URL setting, else this request's root), ending in a slash."""
-    base = current_app.config.get("BASE_URL") or request.url_root
+    base = security.request_base_url()
     return base if base.endswith("/") else base + "/"
 
 
@@ -61,7 +61,7 @@ def rdf_response(graph, html=None):
         response = make_response(graph.serialize(format=RDF_OFFERS[mimetype], encoding="utf-8"))
         response.headers["Content-Type"] = mimetype + ("; charset=utf-8" if mimetype.startswith("text/") else "")
     response.vary.add("Accept")
-    return response
+    return security.description_cache_headers(response)
 
 
 def service_description():

@@ -8,6 +8,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from budgetkg.vocab import CODE_BASE, ONTOLOGY_IRI
 from server import data
+from server.security import safe_href
 
 DATA_PREFIXES = ("unit/", "doc/", "legal/", "issuer/")
 WELL_KNOWN = {
@@ -56,7 +57,8 @@ def iri_for_path(path):
 
 
 def href(value):
-    """The link for an IRI: its path on this server when we serve it, else the IRI itself."""
+    """The link for an IRI: its path on this server when we serve it, else the IRI itself when it is
+    http(s); None for other schemes (javascript:, data:, ...), which pages show as text."""
     if value.startswith(CODE_BASE):
         return "/code/" + value[len(CODE_BASE):]
     if value == ONTOLOGY_IRI:
@@ -66,7 +68,7 @@ def href(value):
     root = base()
     if value.startswith(root) and value[len(root):].startswith(DATA_PREFIXES):
         return "/" + value[len(root):]
-    return value
+    return safe_href(value)
 
 
 def short(value):

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from flask import request
 
 from server.errors import BadRequest, NotAcceptable, UnsupportedMediaType
+from server.limits import query_depth
 
 # Result media types per result kind, in order of preference; the first is the default.
 SOLUTIONS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
@@ -50,25 +51,32 @@ class Operation:
 
 @dataclass
 class Analysis:
-    """Keywords found outside strings, IRIs and comments: the query form, FROM, SERVICE."""
+    """Keywords found outside strings, IRIs and comments: the query form, FROM, SERVICE; nesting depth."""
 
     form: str | None
     has_dataset: bool
     uses_service: bool
+    depth: int = 0
+
+
+def blank_lexical(text):
+    """The text with \\u escapes decoded (as the parser does) and strings, IRIs and comments blanked out."""
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return _LEXICAL.sub(" ", text)
 
 
 def keywords(text):
-    """Upper-cased keywords of a SPARQL text, with \\u escapes decoded first (as the parser does)."""
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    return [word.upper() for word in _KEYWORD.findall(_LEXICAL.sub(" ", text))]
+    """Upper-cased keywords of a SPARQL text, outside strings, IRIs and comments."""
+    return [word.upper() for word in _KEYWORD.findall(blank_lexical(text))]
 
 
 def analyse(text):
-    """Find the query form, whether it has FROM clauses and whether it calls SERVICE."""
-    words = keywords(text)
+    """Find the query form, whether it has FROM clauses, whether it calls SERVICE, and its depth."""
+    stripped = blank_lexical(text)
+    words = [word.upper() for word in _KEYWORD.findall(stripped)]
     form = next((w for w in words if w in FORMS or w in UPDATE_KEYWORDS), None)
     return Analysis(FORMS.get(form, "update" if form in UPDATE_KEYWORDS else None),
-                    "FROM" in words, "SERVICE" in words)
+                    "FROM" in words, "SERVICE" in words, query_depth(stripped))
 
 
 def decode(data, what):

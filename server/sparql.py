@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, g, make_response, request
 
 from server import describe
 from server.errors import BadRequest, Forbidden, MethodNotAllowed, ServiceUnavailable
+from server.limits import check_depth
 from server.protocol import MEDIA, OFFERS, analyse, negotiate, read_operation
 
 bp = Blueprint("sparql", __name__)
@@ -59,6 +60,7 @@ def run_query(operation):
         raise BadRequest("this is a SPARQL Update, not a query; send it as `update` (updates are disabled "
                          "unless the operator configured a token)")
     check_service(analysis)
+    check_depth(analysis.depth, current_app.config["MAX_QUERY_DEPTH"])
     fmt = operation.format
     formats, refusals = {}, {}
     for kind in OFFERS:
@@ -101,10 +103,12 @@ def run_update(operation):
                         + (" (wrong or missing operator token)" if current_app.config.get("UPDATE_TOKEN") else ""))
     if operation.default_graphs or operation.named_graphs:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
-    check_service(analyse(operation.text))
-    from server.pool import Worker
+    analysis = analyse(operation.text)
+    check_service(analysis)
+    check_depth(analysis.depth, current_app.config["MAX_QUERY_DEPTH"])
     from server import isolate_workers
-    worker = Worker(current_app.config["STORE"], isolate_workers(current_app.config))
+    from server.pool import Worker, WorkerOptions
+    worker = Worker(current_app.config["STORE"], WorkerOptions(isolate_workers(current_app.config)))
     timeout = current_app.config["QUERY_TIMEOUT"]
     try:
         if not worker.wait_ready(timeout):

@@ -5,8 +5,10 @@ cancel a running query); a worker that starts a query on a version keeps it unti
 
 import ctypes
 import os
+import resource
 import signal
 import sys
+import threading
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -16,6 +18,30 @@ from budgetkg.store import QueryError, StoreError, Versions
 from server.results import result_kind, serialize
 
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+PR_SET_PDEATHSIG = 1
+QUERY_STACK = 128 * 1024 * 1024  # stack of the thread that runs queries: the engine recurses on nesting
+
+
+def die_with_parent(parent_pid):
+    """Get SIGKILL when the server process goes (Linux), and exit now if it is already gone.
+
+    The server starts workers from one long-lived thread, so the death signal (tied by Linux to the
+    forking thread) comes only when the server process ends."""
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if parent_pid and os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def limit_memory(limit):
+    """Cap this process's address space (RLIMIT_AS) at limit bytes; 0 leaves it as it is."""
+    if limit > 0:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def isolate_network():
@@ -91,6 +117,9 @@ def run_job(reader, job):
         return "error", 400, f"invalid SPARQL: {exc}"
     except StoreError as exc:  # the SPARQL server behind us is down or refused
         return "error", 503, str(exc)
+    except MemoryError:
+        return ("error", 503, "memory limit: the query needed more memory than a query worker may use "
+                "(WORKER_MEMORY) and was stopped; make it more selective or add LIMIT", "retire")
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         return "error", 500, f"query evaluation failed: {exc}"
     finally:
@@ -116,15 +145,8 @@ def apply_update(store_dir, text, base_iri):
         return 500, f"update failed: {exc}"
 
 
-def worker_main(conn, store_dir, isolate):
-    """Serve jobs from the socket until it closes or a None job arrives."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    try:  # die with the server even in the middle of a query (Linux: PR_SET_PDEATHSIG)
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    isolated = isolate_network() if isolate else False
-    conn.send(("ready", os.getpid(), isolated))
+def serve_jobs(conn, store_dir):
+    """Answer jobs from the socket until it closes or a None job arrives."""
     reader = Reader(store_dir)
     while True:
         try:
@@ -139,5 +161,20 @@ def worker_main(conn, store_dir, isolate):
             conn.send(run_job(reader, job))
 
 
+def worker_main(conn, store_dir, isolate, memory_limit=0, parent_pid=0):
+    """Set the safeguards up, say hello, then serve jobs on a thread with a large stack."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    die_with_parent(parent_pid)
+    isolated = isolate_network() if isolate else False
+    threading.stack_size(QUERY_STACK)
+    limit_memory(memory_limit)
+    conn.send(("ready", os.getpid(), isolated))
+    thread = threading.Thread(target=serve_jobs, args=(conn, store_dir), name="jobs")
+    thread.start()
+    thread.join()
+
+
 if __name__ == "__main__":
-    worker_main(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == "isolate")
+    fd, directory, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    memory, parent = (int(sys.argv[4]), int(sys.argv[5])) if len(sys.argv) > 5 else (0, 0)
+    worker_main(Connection(fd), directory, mode == "isolate", memory, parent)

@@ -164,13 +164,17 @@ def free_port():
 
 
 @contextlib.contextmanager
-def serving(store_dir, probe="/"):
-    """Run `budgetkg serve` on a free loopback port over store_dir; yield its base URL, then stop it."""
+def server_process(store_dir, probe="/", **settings):
+    """Run `budgetkg serve` on a free loopback port over store_dir with settings (as BUDGETKG_<NAME>);
+    yield (base URL, process, path of its stderr log), then stop it."""
+    import tempfile
     port = free_port()
-    env = {**os.environ, "BUDGETKG_QUERY_TIMEOUT": "20", "BUDGETKG_WORKERS": "2"}
+    env = {**os.environ, "BUDGETKG_QUERY_TIMEOUT": "20", "BUDGETKG_WORKERS": "2",
+           **{f"BUDGETKG_{name}": str(value) for name, value in settings.items()}}
+    log = tempfile.NamedTemporaryFile(prefix="budgetkg-serve-", suffix=".log", delete=False)
     process = subprocess.Popen([sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
                                 "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -180,13 +184,22 @@ def serving(store_dir, probe="/"):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"server did not start: {process.stderr.read().decode()}", pytrace=False)
+                pytest.fail(f"server did not start: {Path(log.name).read_text()}", pytrace=False)
             time.sleep(0.2)
     try:
-        yield url
+        yield url, process, Path(log.name)
     finally:
         process.terminate()
         process.wait(10)
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def serving(store_dir, probe="/", **settings):
+    """Run `budgetkg serve` on a free loopback port over store_dir; yield its base URL, then stop it."""
+    with server_process(store_dir, probe, **settings) as (url, _, _):
+        yield url
 
 
 # --- remote store (issue 13): a private Virtuoso on loopback ----------------------------------------

@@ -27,15 +27,20 @@ def chromium():
     pytest.skip("no chromium: apt-get install chromium")
 
 
-def run_chromium(tmp_path, url, *flags):
-    """Run headless Chromium on url with flags; return its stdout."""
+def run_chromium_logged(tmp_path, url, *flags):
+    """Run headless Chromium on url with flags and its log on stderr; return (stdout, stderr)."""
     command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
                *flags, url]
     done = subprocess.run(command, capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
-    return done.stdout.decode("utf-8")
+    return done.stdout.decode("utf-8"), done.stderr.decode("utf-8", "replace")
+
+
+def run_chromium(tmp_path, url, *flags):
+    """Run headless Chromium on url with flags; return its stdout."""
+    return run_chromium_logged(tmp_path, url, *flags)[0]
 
 
 @pytest.fixture(scope="module")

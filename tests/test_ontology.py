@@ -9,7 +9,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from budgetkg import codes
 from budgetkg.vocab import (
-    BKG, COMPARISON, EXPTYPE, ITEM, ONTOLOGY_IRI, PHASE, QB, SDMX_ATTR, SOURCE, UOM, XKOS,
+    BKG, COMPARISON, EXPTYPE, ITEM, LEVEL, ONTOLOGY_IRI, PHASE, QB, SDMX_ATTR, SOURCE, UOM, XKOS,
 )
 
 ONTOLOGY_FILE = Path(__file__).resolve().parents[1] / "ontology" / "budgetkg.ttl"
@@ -20,6 +20,7 @@ TERMS = sorted(BKG.__annotations__)
 # code list -> (namespace of its concepts, concept scheme)
 CODE_LISTS = {
     "PHASES": (PHASE, BKG.BudgetPhaseScheme),
+    "DISCLOSURE_LEVELS": (LEVEL, BKG.DisclosureLevelScheme),
     "ITEMS": (ITEM, BKG.FigureItemScheme),
     "FUNDING_SOURCES": (SOURCE, BKG.FundingSourceScheme),
     "EXPENDITURE_TYPES": (EXPTYPE, BKG.ExpenditureTypeScheme),

@@ -45,7 +45,8 @@ SOURCE_QUALIFIERS = [
     ("国有资本经营", "state_capital"), ("财政拨款", "fiscal_appropriation"),
 ]
 # bare fund names, read as income by source only inside an income statement or table column
-BARE_SOURCES = {"一般公共预算": "general_public_budget", "政府性基金预算": "government_fund",
+BARE_SOURCES = {"一般公共预算": "general_public_budget", "一般公共预算资金": "general_public_budget",
+                "政府性基金预算": "government_fund",
                 "政府性基金": "government_fund", "国有资本经营预算": "state_capital",
                 "财政专户管理资金": "fiscal_special_account", "教育收费(财政专户)": "fiscal_special_account",
                 "财政专户(教育收费)": "fiscal_special_account",

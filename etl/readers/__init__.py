@@ -14,6 +14,14 @@ READERS = {
     ".txt": "etl.readers.text:read_text_file",
     ".text": "etl.readers.text:read_text_file",
     ".md": "etl.readers.text:read_text_file",
+    ".pdf": "etl.readers.pdf:read_pdf",
+    ".xlsx": "etl.readers.workbook:read_workbook",
+    ".xlsm": "etl.readers.workbook:read_workbook",
+    ".xls": "etl.readers.workbook:read_workbook",
+    ".docx": "etl.readers.docx:read_docx",
+    ".doc": "etl.readers.docx:read_docx",  # old binary Word: a clear error unless it is a .docx inside
+    ".html": "etl.readers.html:read_html",
+    ".htm": "etl.readers.html:read_html",
 }
 
 

@@ -50,14 +50,31 @@ function localHref(iri, bench) {
   return iri;
 }
 
+// Only http(s) and relative links: an IRI like javascript:... or data:... is shown as text.
+const LINK_SCHEMES = new Set(["http:", "https:"]);
+
+function safeHref(href) {
+  try {
+    return LINK_SCHEMES.has(new URL(href, document.baseURI).protocol) ? href : null;
+  } catch (error) {
+    return null;
+  }
+}
+
 function cell(term, bench) {
   const td = document.createElement("td");
   if (!term) return td;
-  if (term.type === "uri") {
+  const href = term.type === "uri" ? safeHref(localHref(term.value, bench)) : null;
+  if (href) {
     const a = document.createElement("a");
-    a.href = localHref(term.value, bench);
+    a.href = href;
     a.textContent = term.value;
     td.appendChild(a);
+  } else if (term.type === "uri") {
+    const span = document.createElement("span");
+    span.className = "iri";
+    span.textContent = term.value;
+    td.appendChild(span);
   } else {
     td.textContent = term.type === "bnode" ? "_:" + term.value : term.value;
     if (term["xml:lang"]) td.lang = term["xml:lang"];
