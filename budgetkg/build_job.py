@@ -1,0 +1,109 @@
+"""One unit of work of `budgetkg build`, run in a worker process: read, extract and map a document
+(one file, or several files joined into one disclosure) and write its serialisations to a spool folder.
+
+The worker returns a small, picklable summary; the quads themselves go through files (N-Quads to
+bulk-load, and the per-document dump parts: gzip N-Quads, TriG and Turtle), so the parent process
+never converts or iterates triples in Python."""
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from budgetkg.store import TermConverter
+
+PART_SUFFIXES = {"nq": ".nq", "nq.gz": ".nq.gz", "trig": ".trig", "ttl": ".ttl"}
+GZIP_LEVEL = 6
+
+
+def dump_prefixes():
+    """The prefixes written into the Turtle and TriG dumps."""
+    from budgetkg.dumps import STANDARD_PREFIXES
+    from budgetkg.vocab import PREFIXES
+    return {name: str(ns) for name, ns in {**STANDARD_PREFIXES, **PREFIXES}.items()}
+
+
+def nquads_bytes(graph, triples):
+    """The distinct triples of one document as N-Quads in its named graph (terms validated)."""
+    convert = TermConverter()
+    g = convert.iri(graph)
+    lines = dict.fromkeys(f"{convert.term(s)} {convert.iri(p)} {convert.term(o)} {g} ." for s, p, o in triples)
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b"", len(lines)
+
+
+def file_facts(data):
+    """Size and SHA-256 of bytes written to a file (for the downloads manifest)."""
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def write_parts(spool, token, nquads):
+    """Write a document's N-Quads and its dump parts into spool; return {part: {path, size, sha256}}."""
+    quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
+    prefixes = dump_prefixes()
+    contents = {
+        "nq": nquads,
+        "nq.gz": gzip.compress(nquads, GZIP_LEVEL, mtime=0),
+        "trig": ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes),
+        "ttl": ox.serialize((q.triple for q in quads), format=ox.RdfFormat.TURTLE, prefixes=prefixes),
+    }
+    parts = {}
+    for part, data in contents.items():
+        path = Path(spool) / f"{token}{PART_SUFFIXES[part]}"
+        path.write_bytes(data)
+        parts[part] = {"path": str(path), **file_facts(data)}
+    return parts
+
+
+def warning_entry(warning, document_name):
+    """A warning as printed: 'file:line' or 'file: page 3, table 2, row 4', and its message."""
+    location = warning.get("location")
+    if location is not None:
+        where = location.describe()
+    elif warning.get("line"):
+        where = f"{document_name}:{warning['line']}"
+    else:
+        where = document_name
+    return {"where": where, "message": warning.get("message", str(warning))}
+
+
+def read_documents(files, join):
+    """Read the job's files; return the Document to process (joined when several)."""
+    from etl.join import join_documents
+    from etl.readers import read_file
+    documents = [read_file(path) for path in files]
+    return join_documents(documents) if join or len(documents) > 1 else documents[0]
+
+
+def run_job(job):
+    """Process one job {id, files, join, base, spool}; return its outcome as a dict.
+
+    status "ok" (graph, key, quads, figures, warnings, parts), "no-metadata" (a single file whose
+    unit, year or phase cannot be found: it may still join a disclosure of its folder) or "error"."""
+    from etl.extract.metadata import MetadataError
+    from etl.pipeline import process_document
+    from etl.read import InputError
+
+    outcome = {"id": job["id"], "files": job["files"], "join": job["join"]}
+    try:
+        document = read_documents(job["files"], job["join"])
+        result = process_document(document, job["base"])
+    except InputError as exc:
+        no_metadata = isinstance(exc.__cause__, MetadataError) and not job["join"]
+        return {**outcome, "status": "no-metadata" if no_metadata else "error", "error": str(exc)}
+    except Exception as exc:  # a bug in the ETL must not stop the batch
+        return {**outcome, "status": "error",
+                "error": f"{', '.join(job['files'])}: unexpected {type(exc).__name__} in the ETL: {exc}"}
+    meta = result["meta"]
+    try:
+        nquads, count = nquads_bytes(result["graph"], result["triples"])
+        parts = write_parts(job["spool"], job["id"], nquads)
+    except (ValueError, TypeError, SyntaxError) as exc:
+        return {**outcome, "status": "error",
+                "error": f"{', '.join(job['files'])}: cannot serialise the graph <{result['graph']}>: {exc}"}
+    except OSError as exc:
+        return {**outcome, "status": "error", "error": f"cannot write to the build spool {job['spool']}: {exc}"}
+    return {**outcome, "status": "ok", "graph": result["graph"],
+            "key": [meta["unit"], meta["year"], meta["phase"]], "meta": meta, "quads": count,
+            "figures": result["figures"], "parts": parts, "name": document.name,
+            "warnings": [warning_entry(w, document.name) for w in result["warnings"]]}
