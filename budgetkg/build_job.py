@@ -7,6 +7,7 @@ never converts or iterates triples in Python."""
 
 import gzip
 import hashlib
+import io
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,15 +38,31 @@ def file_facts(data):
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def write_parts(spool, token, nquads):
+def canonical_dataset(nquads):
+    """The quads in an in-memory store: literals in the store's canonical form (xsd:decimal "8886.00"
+    is kept as "8886"), so the dumps say exactly what the published store answers."""
+    dataset = ox.Store()
+    if nquads:
+        dataset.load(nquads, ox.RdfFormat.N_QUADS)
+    return dataset
+
+
+def dump(dataset, rdf_format, **options):
+    """Bytes of a dump of an in-memory dataset."""
+    buffer = io.BytesIO()
+    dataset.dump(buffer, rdf_format, **options)
+    return buffer.getvalue()
+
+
+def write_parts(spool, token, graph, nquads):
     """Write a document's N-Quads and its dump parts into spool; return {part: {path, size, sha256}}."""
-    quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
-    prefixes = dump_prefixes()
+    dataset, prefixes = canonical_dataset(nquads), dump_prefixes()
+    canonical = dump(dataset, ox.RdfFormat.N_QUADS)
     contents = {
-        "nq": nquads,
-        "nq.gz": gzip.compress(nquads, GZIP_LEVEL, mtime=0),
-        "trig": ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes),
-        "ttl": ox.serialize((q.triple for q in quads), format=ox.RdfFormat.TURTLE, prefixes=prefixes),
+        "nq": canonical,
+        "nq.gz": gzip.compress(canonical, GZIP_LEVEL, mtime=0),
+        "trig": dump(dataset, ox.RdfFormat.TRIG, prefixes=prefixes),
+        "ttl": dump(dataset, ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph), prefixes=prefixes),
     }
     parts = {}
     for part, data in contents.items():
@@ -97,7 +114,7 @@ def run_job(job):
     meta = result["meta"]
     try:
         nquads, count = nquads_bytes(result["graph"], result["triples"])
-        parts = write_parts(job["spool"], job["id"], nquads)
+        parts = write_parts(job["spool"], job["id"], result["graph"], nquads)
     except (ValueError, TypeError, SyntaxError) as exc:
         return {**outcome, "status": "error",
                 "error": f"{', '.join(job['files'])}: cannot serialise the graph <{result['graph']}>: {exc}"}

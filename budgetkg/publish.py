@@ -5,8 +5,12 @@ links); graphs the build state does not know (brought in with `budgetkg load`) a
 store. The whole-dataset dumps are the parts concatenated; the manifest takes sizes and SHA-256s
 from the build state, so no per-document file is read again."""
 
-from budgetkg.dumps import (EXPORT_FILE, TRIG_FILE, PartsLayout, carry_parts, concatenate, graph_file_stem,
-                            unique_stem, write_atomically)
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from budgetkg.dumps import (EXPORT_FILE, TRIG_FILE, PartsLayout, adopt_parts, carry_parts, concatenate,
+                            graph_file_stem, unique_stem)
 
 PART_TITLES = {"ttl": "Named graph <{iri}> (Turtle)"}
 STATS_STEPS = 1
@@ -14,28 +18,19 @@ STATS_STEPS = 1
 
 def dump_graph_parts(store, iri, layout, stem):
     """Write one graph's parts from the store; return their {part: {size, sha256}}."""
-    import gzip
-    import hashlib
     import io
 
-    from budgetkg.build_job import dump_prefixes
-    import pyoxigraph as ox
+    from budgetkg.build_job import write_parts
 
     turtle = io.BytesIO()
     store.dump_graph_turtle(iri, turtle)  # the GraphStore interface's per-graph dump
     graph = ox.NamedNode(iri)
     nquads = ox.serialize((ox.Quad(t.subject, t.predicate, t.object, graph)
                            for t in ox.parse(turtle.getvalue(), ox.RdfFormat.TURTLE)), format=ox.RdfFormat.N_QUADS)
-    quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
-    prefixes = dump_prefixes()
-    contents = {"nq.gz": gzip.compress(nquads, 6, mtime=0),
-                "trig": ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes),
-                "ttl": ox.serialize((q.triple for q in quads), format=ox.RdfFormat.TURTLE, prefixes=prefixes)}
-    facts = {}
-    for part, path in layout.paths(stem).items():
-        write_atomically(path, lambda f, data=contents[part]: f.write(data))
-        facts[part] = {"size": len(contents[part]), "sha256": hashlib.sha256(contents[part]).hexdigest()}
-    return facts, len(quads)
+    spooled = write_parts(layout.parts, f"{stem}.spool", iri, nquads)
+    Path(spooled.pop("nq")["path"]).unlink()
+    adopt_parts(layout, stem, spooled)
+    return {part: {"size": facts["size"], "sha256": facts["sha256"]} for part, facts in spooled.items()}, nquads.count(b"\n")
 
 
 def graph_entries(store, state, layout, previous, fresh, step):
