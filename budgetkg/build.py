@@ -26,7 +26,7 @@ from budgetkg.publish import publish_dumps
 
 BATCH_BYTES = 16 << 20  # N-Quads bytes bulk-loaded at once
 IN_FLIGHT_PER_WORKER = 2
-POOL_PRELOAD = ["budgetkg.build_job", "etl.pipeline", "etl.join"]
+POOL_PRELOAD = ["budgetkg.build_job", "etl.join", "budgetkg.build_preload"]
 
 
 @dataclass

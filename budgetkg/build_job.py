@@ -27,9 +27,16 @@ def dump_prefixes():
 
 def nquads_bytes(graph, triples):
     """The distinct triples of one document as N-Quads in its named graph (terms validated)."""
-    convert = TermConverter()
+    convert, memo = TermConverter(), {}
+
+    def term(value):  # subjects and many objects repeat: convert (and validate) each term once
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = convert.term(value)
+        return text
+
     g = convert.iri(graph)
-    lines = dict.fromkeys(f"{convert.term(s)} {convert.iri(p)} {convert.term(o)} {g} ." for s, p, o in triples)
+    lines = dict.fromkeys(f"{term(s)} {convert.iri(p)} {term(o)} {g} ." for s, p, o in triples)
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b"", len(lines)
 
 

@@ -114,7 +114,7 @@ def build(paths, store_dir, base, strict, jobs, prune):
     disclosure given together (same unit, year and phase) are joined into one document."""
     from budgetkg.build import Build
     from budgetkg.publish import published_quads
-    from etl.pipeline import find_documents
+    from etl.files import find_documents
     from etl.readers import supported_suffixes
     from etl.version import etl_version
 
