@@ -88,13 +88,24 @@ def run_jobs(jobs, workers, pool_box):
         for future in done:
             job = pending.pop(future)
             try:
-                yield future.result()
+                outcome = future.result()
             except BrokenProcessPool:
-                pool_box[0].shutdown(cancel_futures=True)
-                pool_box[0] = worker_pool(workers)
                 yield {**job, "status": "error", "error": f"{', '.join(job['files'])}: the worker process died"}
-                for other in list(pending):  # lost with the pool: run again in the new one
-                    pending[pool_box[0].submit(run_job, pending.pop(other))] = job
+                yield from restart_pool(pool_box, workers, pending)
+                break
+            yield outcome
+
+
+def restart_pool(pool_box, workers, pending):
+    """Replace a broken pool; yield the results that were finished, submit the other jobs again."""
+    pool_box[0].shutdown(wait=False, cancel_futures=True)
+    pool_box[0] = worker_pool(workers)
+    for future, job in list(pending.items()):
+        del pending[future]
+        if future.done() and future.exception() is None:
+            yield future.result()
+        else:
+            pending[pool_box[0].submit(run_job, job)] = job
 
 
 class Build:

@@ -86,10 +86,10 @@ def available_cpus():
 
 def unsupported_named(documents):
     """Split found documents into (readable, [(path, message)] for named files of no known type)."""
-    from etl.readers import reader_for, supported_suffixes
-    readable, refused = [], []
+    from etl.readers import supported_suffixes
+    readable, refused, suffixes = [], [], set(supported_suffixes())
     for path in documents:
-        if reader_for(path) is None:
+        if path.suffix.lower() not in suffixes:
             refused.append((path, f"{path}: unsupported file type {path.suffix or '(none)'!r} "
                                   f"(read: {', '.join(supported_suffixes())})"))
         else:

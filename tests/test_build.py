@@ -4,7 +4,7 @@ disclosure (issue 11.4), lists what it skips and fails once on a busy store (iss
 Real ETL on the shared seeds; split files, changed files and unsupported files are written by the tests."""
 
 import gzip
-import io
+import hashlib
 import json
 import shutil
 
@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph
 import budgetkg.build
 from budgetkg.cli import main
 from budgetkg.store import OxigraphStore, Versions
+from test_cli import sorted_nquads
 
 SPLIT_SEED = "002_1387b3e8b115f6e3.txt"  # a budget: title and part 1, tables (lines 59-179), narrative
 TABLES = slice(58, 179)
@@ -21,13 +22,6 @@ TABLES = slice(58, 179)
 
 def build(runner, store_dir, *paths, options=()):
     return runner.invoke(main, ["build", *map(str, paths), "--store", str(store_dir), *options])
-
-
-def store_nquads(store_dir):
-    buffer = io.BytesIO()
-    with OxigraphStore(store_dir) as store:
-        store.dump_nquads(buffer)
-    return sorted(buffer.getvalue().decode("utf-8").splitlines())
 
 
 def graphs(store_dir):
@@ -71,8 +65,8 @@ def test_parallel_build_gives_the_graphs_of_an_in_process_build(runner, seeds_di
     serial = build(runner, tmp_path / "serial", seeds_dir, options=["--jobs", "1"])
     assert parallel.exit_code == 0 and serial.exit_code == 0, parallel.output + serial.output
     assert "5 published, 0 unchanged, 0 failed, 0 skipped" in parallel.stdout
-    quads = store_nquads(tmp_path / "parallel")
-    assert quads == store_nquads(tmp_path / "serial") and len(graphs(tmp_path / "parallel")) == 5
+    quads = sorted_nquads(tmp_path / "parallel")
+    assert quads == sorted_nquads(tmp_path / "serial") and len(graphs(tmp_path / "parallel")) == 5
     # the dumps made from per-document parts hold exactly the store's quads
     folder = downloads(tmp_path / "parallel")
     assert sorted(gzip.decompress((folder / "budgetkg.nq.gz").read_bytes()).decode().splitlines()) == quads
@@ -107,7 +101,6 @@ def test_unchanged_documents_are_not_processed_again(runner, seeds_dir, tmp_path
     assert counted_jobs[3:] == [[str(files[1].resolve())]]
     sha = select(store, f"SELECT ?sha WHERE {{ GRAPH ?g {{ ?d <https://budgetkg.org/def#sourceFile> '{files[1].name}' ; "
                         "<https://budgetkg.org/def#sha256> ?sha } }")
-    import hashlib
     assert sha == [[hashlib.sha256(files[1].read_bytes()).hexdigest()]]
 
     files[0].unlink()
@@ -120,7 +113,7 @@ def test_unchanged_documents_are_not_processed_again(runner, seeds_dir, tmp_path
     assert gone not in graphs(store) and len(graphs(store)) == 2
     folder = downloads(store)
     dumped = gzip.decompress((folder / "budgetkg.nq.gz").read_bytes()).decode().splitlines()
-    assert sorted(dumped) == store_nquads(store) and not any(gone in line for line in dumped)
+    assert sorted(dumped) == sorted_nquads(store) and not any(gone in line for line in dumped)
     assert len(list((folder / "graphs").glob("*.ttl"))) == 2
     assert len(counted_jobs) == 4
 
