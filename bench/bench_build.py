@@ -8,7 +8,9 @@ bench/results/build-<date>.json. Every figure is measured in the same run on the
 * bulk load: the N-Quads that build published (its budgetkg.nq.gz, decompressed beforehand, not
   timed) loaded into a fresh on-disk store with `pyoxigraph.Store.bulk_load` (the floor of loading);
 * unchanged rebuild: the same command again;
-* one changed document: one file edited, the same command again.
+* one changed document: one file edited, the same command again;
+* floors: the ETL alone (`process_file`, results dropped) and a worker's whole job (ETL, N-Quads and
+  dump parts) mapped over the corpus in the same kind of pool, to show what the build adds to them.
 Goals (issue 13): first build within 2x of the bulk load; unchanged rebuild below 5 % of the first build."""
 
 import argparse
@@ -69,9 +71,36 @@ def bulk_load(nq_path, store_dir):
 
 
 def edit_one(corpus):
-    """Change one document's bytes (a space inside its first 合计), as an editor would."""
+    """Change one document's bytes (a line added at its end), as an editor would."""
     path = sorted(Path(corpus).glob("doc_*.txt"))[0]
-    path.write_text(path.read_text(encoding="utf-8").replace("合计", "合 计", 1), encoding="utf-8")
+    path.write_bytes(path.read_bytes() + "\n（本表据实公开。）\n".encode("utf-8"))
+
+
+def extract_only(path):
+    """Worker function of the ETL floor: read, extract and map one document; drop the result."""
+    from etl.pipeline import process_file
+    return process_file(path)["figures"]
+
+
+def job_only(job):
+    """Worker function of the worker floor: what a build worker does (ETL, N-Quads, dump parts)."""
+    from budgetkg.build_job import run_job
+    outcome = run_job(job)
+    for part in outcome.get("parts", {}).values():
+        Path(part["path"]).unlink()
+    return outcome["status"]
+
+
+def pool_floor(function, items, jobs):
+    """Seconds to map function over items in the build's own kind of worker pool (started inside)."""
+    from budgetkg.build import worker_pool
+    start = time.perf_counter()
+    if jobs <= 1:
+        list(map(function, items))
+    else:
+        with worker_pool(jobs) as pool:
+            list(pool.map(function, items, chunksize=4))
+    return time.perf_counter() - start
 
 
 def run(n, jobs, corpus, seed):
@@ -92,7 +121,14 @@ def run(n, jobs, corpus, seed):
         unchanged_s, unchanged_line = budgetkg_build(work, store, jobs)
         edit_one(work)
         changed_s, changed_line = budgetkg_build(work, store, jobs)
-    workers = jobs or len(os.sched_getaffinity(0))
+        workers = jobs or len(os.sched_getaffinity(0))
+        paths = sorted(work.glob("doc_*.txt"))
+        etl_s = pool_floor(extract_only, paths, workers)
+        spool = tmp / "spool"
+        spool.mkdir()
+        worker_s = pool_floor(job_only, [{"id": str(i), "files": [str(p)], "join": False,
+                                          "base": "https://budgetkg.org/", "spool": str(spool)}
+                                         for i, p in enumerate(paths)], workers)
     return {
         "date": datetime.date.today().isoformat(), "documents": n, "jobs": workers,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pyoxigraph": ox.__version__,
@@ -101,6 +137,10 @@ def run(n, jobs, corpus, seed):
         "bulk_load": {"seconds": round(bulk_s, 2), "quads": bulk_quads, "quads_in_dump": quads,
                       "quads_per_s": round(bulk_quads / bulk_s)},
         "ratio_build_to_bulk": round(first_s / bulk_s, 2),
+        "etl_floor": {"seconds": round(etl_s, 2), "docs_per_s": round(n / etl_s, 2),
+                      "share_of_build": round(etl_s / first_s, 3)},
+        "worker_floor": {"seconds": round(worker_s, 2), "docs_per_s": round(n / worker_s, 2),
+                         "share_of_build": round(worker_s / first_s, 3)},
         "unchanged_rebuild": {"seconds": round(unchanged_s, 2), "share_of_first": round(unchanged_s / first_s, 4),
                               "summary": unchanged_line},
         "one_changed_rebuild": {"seconds": round(changed_s, 2), "share_of_first": round(changed_s / first_s, 4),
@@ -120,6 +160,10 @@ def print_report(r):
         ("bulk load of its N-Quads", f"{r['bulk_load']['seconds']} s ({r['bulk_load']['quads']:,} quads, "
                                      f"{r['bulk_load']['quads_per_s']:,}/s)"),
         ("build / bulk load", f"{r['ratio_build_to_bulk']}x (goal <= {GOAL_BULK_RATIO}x: {ok[r['goals']['bulk_ok']]})"),
+        ("ETL alone, same pool", f"{r['etl_floor']['seconds']} s = {r['etl_floor']['docs_per_s']} docs/s "
+                                 f"({r['etl_floor']['share_of_build']:.0%} of the build)"),
+        ("worker work alone (ETL + parts)", f"{r['worker_floor']['seconds']} s = {r['worker_floor']['docs_per_s']} docs/s "
+                                            f"({r['worker_floor']['share_of_build']:.0%} of the build)"),
         ("unchanged rebuild", f"{r['unchanged_rebuild']['seconds']} s = {r['unchanged_rebuild']['share_of_first']:.2%} "
                               f"of the first (goal < {GOAL_UNCHANGED_SHARE:.0%}: {ok[r['goals']['unchanged_ok']]})"),
         ("one document changed", f"{r['one_changed_rebuild']['seconds']} s = "
