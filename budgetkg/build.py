@@ -186,7 +186,7 @@ class Build:
     def single(self, outcome):
         """Handle the outcome of a one-file job."""
         path = outcome["files"][0]
-        if outcome["status"] == "no-metadata":
+        if outcome["status"] == "no-metadata" and outcome["tables"]:  # e.g. the tables of a disclosure
             self.no_metadata[path] = outcome["error"]
             self.keys[path] = None
             return

@@ -103,18 +103,23 @@ def run_job(job):
     """Process one job {id, files, join, base, spool}; return its outcome as a dict.
 
     status "ok" (graph, key, quads, figures, warnings, parts), "no-metadata" (a single file whose
-    unit, year or phase cannot be found: it may still join a disclosure of its folder) or "error"."""
+    unit, year or phase cannot be found, with the number of its tables: one holding tables may still
+    join a disclosure of its folder) or "error"."""
     from etl.extract.metadata import MetadataError
+    from etl.model import Table
     from etl.pipeline import process_document
     from etl.read import InputError
 
     outcome = {"id": job["id"], "files": job["files"], "join": job["join"]}
+    document = None
     try:
         document = read_documents(job["files"], job["join"])
         result = process_document(document, job["base"])
     except InputError as exc:
-        no_metadata = isinstance(exc.__cause__, MetadataError) and not job["join"]
-        return {**outcome, "status": "no-metadata" if no_metadata else "error", "error": str(exc)}
+        if isinstance(exc.__cause__, MetadataError) and not job["join"]:
+            tables = sum(isinstance(block, Table) for block in document.blocks)
+            return {**outcome, "status": "no-metadata", "tables": tables, "error": str(exc)}
+        return {**outcome, "status": "error", "error": str(exc)}
     except Exception as exc:  # a bug in the ETL must not stop the batch
         return {**outcome, "status": "error",
                 "error": f"{', '.join(job['files'])}: unexpected {type(exc).__name__} in the ETL: {exc}"}

@@ -6,9 +6,10 @@ Rules (pure functions; `budgetkg build` applies them to the files it is given to
 
 * the files whose metadata (``etl.extract.metadata``) names the same unit, year and phase form one
   group;
-* a file whose metadata cannot be found alone (e.g. tables without a title) joins the group of its
-  folder when exactly one disclosure is given from that folder; otherwise it stays alone (and fails
-  as before, naming the file);
+* a file whose metadata cannot be found alone but which holds tables (e.g. the 公开表 without a
+  title) joins the group of its folder when exactly one disclosure is given from that folder;
+  otherwise it stays alone (and fails as before, naming the file). `budgetkg build` passes only such
+  files as keyless, so a stray text without tables is never joined to a disclosure;
 * a group's blocks are concatenated in file-name order; the joined Document has no ``lines`` (the
   blocks stage numbers virtual lines) and lists every file in ``files``, so provenance names the
   file each fact comes from (``bkg:sourcePart``) beside its line, page or cell."""

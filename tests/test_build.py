@@ -206,3 +206,15 @@ def test_remove_unpublishes_a_document_by_its_source_file(runner, seeds_dir, tmp
     assert len(list((downloads(tmp_path / "store") / "graphs").glob("*.ttl"))) == 1
     missing = runner.invoke(main, ["remove", str(tmp_path / "nope.txt"), "--store", str(tmp_path / "store")])
     assert missing.exit_code == 1 and "nope.txt: no published document was built from it" in missing.stderr
+
+
+def test_a_text_without_metadata_or_tables_is_not_joined(runner, seeds_dir, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copyfile(seeds_dir / SPLIT_SEED, folder / SPLIT_SEED)
+    (folder / "poem.txt").write_text("床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n", encoding="utf-8")
+    result = build(runner, tmp_path / "store", folder, options=["--jobs", "1"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "1 of 2 documents failed: poem.txt"
+    assert any(line.startswith("error: ") and "poem.txt" in line for line in result.stderr.splitlines())
+    assert not select(tmp_path / "store", "SELECT ?s WHERE { ?s <https://budgetkg.org/def#sourcePart> ?p } LIMIT 1")
