@@ -160,7 +160,8 @@ class Build:
         _, version_dir = self.store.build_dirs()
         self.spool = (version_dir / "spool") if version_dir else Path(tempfile.mkdtemp(prefix="bkg-spool-"))
         self.spool.mkdir(parents=True, exist_ok=True)
-        pool_box = [worker_pool(self.workers)] if self.workers > 1 and to_process else [None]
+        self.workers = min(self.workers, len(to_process) or 1)  # one changed document: no pool to start
+        pool_box = [worker_pool(self.workers)] if self.workers > 1 else [None]
         try:
             with self.report.progress("building", len(to_process)) as step:
                 for outcome in run_jobs([self.job([p]) for p in to_process], self.workers, pool_box):

@@ -8,13 +8,14 @@ never converts or iterates triples in Python."""
 import gzip
 import hashlib
 import io
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from budgetkg.store import TermConverter
 
-PART_SUFFIXES = {"nq": ".nq", "nq.gz": ".nq.gz", "trig": ".trig", "ttl": ".ttl"}
+PART_SUFFIXES = {"nq": ".nq", "nq.gz": ".nq.gz", "trig": ".trig", "ttl": ".ttl", "stats": ".stats.json"}
 GZIP_LEVEL = 6
 
 
@@ -61,6 +62,20 @@ def dump(dataset, rdf_format, **options):
     return buffer.getvalue()
 
 
+def graph_stats(dataset, graph):
+    """What the VoID statistics need from one graph, so they add up across graphs without a query over
+    the whole store: subjects under the graph's IRI (``{graph}/…``, found in no other graph) are counted,
+    the others (units, code concepts, legal documents, shared by many graphs) listed for a union."""
+    from budgetkg.stats import graph_stats_from_rows
+    def values(sparql):
+        return [[term.value for term in row] for row in dataset.query(sparql, use_default_graph_as_union=True)]
+
+    rows = [tuple(row) for row in values("SELECT ?s ?c WHERE { ?s a ?c }")]
+    subjects = [s for (s,) in values("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
+    properties = [p for (p,) in values("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
+    return graph_stats_from_rows(graph, rows, subjects, properties)
+
+
 def write_parts(spool, token, graph, nquads):
     """Write a document's N-Quads and its dump parts into spool; return {part: {path, size, sha256}}."""
     dataset, prefixes = canonical_dataset(nquads), dump_prefixes()
@@ -70,6 +85,7 @@ def write_parts(spool, token, graph, nquads):
         "nq.gz": gzip.compress(canonical, GZIP_LEVEL, mtime=0),
         "trig": dump(dataset, ox.RdfFormat.TRIG, prefixes=prefixes),
         "ttl": dump(dataset, ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph), prefixes=prefixes),
+        "stats": json.dumps(graph_stats(dataset, graph), ensure_ascii=False, sort_keys=True).encode("utf-8"),
     }
     parts = {}
     for part, data in contents.items():

@@ -77,7 +77,7 @@ class PartsLayout:
     def paths(self, stem):
         """{part: path} of one graph's parts."""
         return {"nq.gz": self.parts / f"{stem}.nq.gz", "trig": self.parts / f"{stem}.trig",
-                "ttl": self.graphs / f"{stem}.ttl"}
+                "ttl": self.graphs / f"{stem}.ttl", "stats": self.parts / f"{stem}.stats.json"}
 
     def has(self, stem):
         """True when every part of the graph exists."""

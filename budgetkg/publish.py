@@ -62,7 +62,8 @@ def publish_dumps(store, state, previous_dir, fresh, reporter):
     """Write the version's downloads and build state; return the number of quads published.
 
     A backend without a version folder (``build_dirs()`` gives None) keeps no dumps."""
-    from server.downloads import dataset_stats, static_entries, write_manifest
+    from budgetkg.stats import combine
+    from server.downloads import static_entries, write_manifest
 
     _, version_dir = store.build_dirs()
     if version_dir is None:
@@ -89,7 +90,7 @@ def publish_dumps(store, state, previous_dir, fresh, reporter):
                           "triples": entry["quads"]})
         files += static_entries(layout.downloads)
         total = sum(entry["quads"] for entry in entries.values())
-        write_manifest(layout.downloads, files, dataset_stats(store, triples=total))
+        write_manifest(layout.downloads, files, combine([layout.paths(s)["stats"] for s in stems], total))
         step(STATS_STEPS)
     state.save(version_dir)
     return total
