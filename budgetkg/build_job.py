@@ -76,8 +76,22 @@ def graph_stats(dataset, graph):
     return graph_stats_from_rows(graph, rows, subjects, properties)
 
 
-def write_parts(spool, token, graph, nquads):
-    """Write a document's N-Quads and its dump parts into spool; return {part: {path, size, sha256}}."""
+def triples_stats(graph, triples):
+    """graph_stats from a document's mapped triples (one pass in Python over its few thousand triples,
+    cheaper than querying its dataset)."""
+    from rdflib.namespace import RDF
+
+    from budgetkg.stats import graph_stats_from_rows
+    typed = [(str(s), str(o)) for s, p, o in triples if p == RDF.type]
+    subjects = {str(s) for s, _, _ in triples}
+    properties = {str(p) for _, p, _ in triples}
+    return graph_stats_from_rows(graph, typed, subjects, properties)
+
+
+def write_parts(spool, token, graph, nquads, stats=None):
+    """Write a document's N-Quads and its dump parts into spool; return {part: {path, size, sha256}}.
+
+    stats: the graph's statistics when the caller has them (else they are queried from the quads)."""
     dataset, prefixes = canonical_dataset(nquads), dump_prefixes()
     canonical = dump(dataset, ox.RdfFormat.N_QUADS)
     contents = {
@@ -85,7 +99,7 @@ def write_parts(spool, token, graph, nquads):
         "nq.gz": gzip.compress(canonical, GZIP_LEVEL, mtime=0),
         "trig": dump(dataset, ox.RdfFormat.TRIG, prefixes=prefixes),
         "ttl": dump(dataset, ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph), prefixes=prefixes),
-        "stats": json.dumps(graph_stats(dataset, graph), ensure_ascii=False, sort_keys=True).encode("utf-8"),
+        "stats": json.dumps(stats or graph_stats(dataset, graph), ensure_ascii=False, sort_keys=True).encode("utf-8"),
     }
     parts = {}
     for part, data in contents.items():
@@ -142,7 +156,8 @@ def run_job(job):
     meta = result["meta"]
     try:
         nquads, count = nquads_bytes(result["graph"], result["triples"])
-        parts = write_parts(job["spool"], job["id"], result["graph"], nquads)
+        parts = write_parts(job["spool"], job["id"], result["graph"], nquads,
+                            triples_stats(result["graph"], result["triples"]))
     except (ValueError, TypeError, SyntaxError) as exc:
         return {**outcome, "status": "error",
                 "error": f"{', '.join(job['files'])}: cannot serialise the graph <{result['graph']}>: {exc}"}
