@@ -3,30 +3,20 @@
 One click group, `main`; every failure is a clean message and an exit status, never a traceback."""
 
 import gzip
-import hashlib
 import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
 from budgetkg import config
+from budgetkg.dumps import EXPORT_FILE, STANDARD_PREFIXES, graph_file_names, write_atomically  # noqa: F401
 from budgetkg.remote_store import is_store_url, open_location
-from budgetkg.store import (RDF_FORMATS, FormatError, QueryError, StoreError,
+from budgetkg.store import (RDF_FORMATS, FormatError, OxigraphStore, QueryError, StoreError,
                             default_result_format, format_results)
 
-STANDARD_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-}
-EXPORT_FILE = "budgetkg.nq.gz"
+# the dump helpers live in budgetkg.dumps; imported here for existing callers (server.downloads)
 
 
 class StoreLocation(click.Path):
@@ -67,47 +57,52 @@ def echo_over_bar(message, err=False):
     click.echo(message, err=err)
 
 
-def summary_line(path, result, triple_count):
-    """One line per published document: file, unit, year, phase and counts."""
-    meta = result.get("meta", {})
-    return (f"{path.name}: {meta.get('unit', '?')} {meta.get('year', '?')} {meta.get('phase', '?')}, "
-            f"{triple_count} triples, {result.get('figures', 0)} figures, "
-            f"{len(result.get('warnings', []))} warnings")
+class ClickReporter:
+    """The build's output on the terminal: lines above the progress bar, and the bars themselves."""
+
+    def line(self, message, err=False):
+        echo_over_bar(message, err=err)
+
+    def progress(self, label, length):
+        stderr = click.get_text_stream("stderr")
+        bar = click.progressbar(length=max(length, 1), label=label, file=stderr,
+                                hidden=length < 2 or not stderr.isatty())
+        return _BarSteps(bar)
 
 
-def build_one(path, store, base, strict, published):
-    """Process and publish one document; return an error message, or None when published.
+class _BarSteps:
+    """A click progress bar as a context manager whose value advances it by n steps."""
 
-    published maps the graph IRIs this build has written to their files: a second file of the same
-    disclosure (unit, year, phase) is refused rather than silently replacing the first."""
-    from etl.pipeline import process_file
-    from etl.read import InputError
+    def __init__(self, bar):
+        self.bar = bar
 
+    def __enter__(self):
+        self.bar.__enter__()
+        return self.bar.update
+
+    def __exit__(self, *exc_info):
+        return self.bar.__exit__(*exc_info)
+
+
+def available_cpus():
+    """The number of CPUs this process may run on."""
     try:
-        result = process_file(path, base=base)
-    except InputError as exc:
-        return str(exc)
-    except Exception as exc:  # a bug in the ETL must not stop the batch
-        return f"{path}: unexpected {type(exc).__name__} in the ETL: {exc}"
-    earlier = published.get(result["graph"])
-    if earlier is not None:
-        meta = result["meta"]
-        return (f"{path}: the same disclosure ({meta['unit']} {meta['year']} {meta['phase']}) as {earlier.name}, "
-                "published earlier in this build; not published (a disclosure is one file: join the files)")
-    warnings = result.get("warnings", [])
-    for warning in warnings:
-        line = warning.get("line")
-        where = f"{path}:{line}" if line else str(path)
-        echo_over_bar(f"{where}: {warning.get('message', warning)}", err=True)
-    if strict and warnings:
-        return f"{path}: {len(warnings)} warning(s) with --strict; not published"
-    try:
-        triple_count = store.replace_graph(result["graph"], result["triples"])
-    except StoreError as exc:
-        return f"{path}: {exc}"
-    published[result["graph"]] = path
-    echo_over_bar(summary_line(path, result, triple_count))
-    return None
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def unsupported_named(documents):
+    """Split found documents into (readable, [(path, message)] for named files of no known type)."""
+    from etl.readers import supported_suffixes
+    readable, refused, suffixes = [], [], set(supported_suffixes())
+    for path in documents:
+        if path.suffix.lower() not in suffixes:
+            refused.append((path, f"{path}: unsupported file type {path.suffix or '(none)'!r} "
+                                  f"(read: {', '.join(supported_suffixes())})"))
+        else:
+            readable.append(path)
+    return readable, refused
 
 
 @main.command()
@@ -116,31 +111,72 @@ def build_one(path, store, base, strict, published):
 @click.option("--base", envvar="BUDGETKG_BASE", default=config.base_iri, show_default="https://budgetkg.org/",
               help="Base IRI of published resources (env BUDGETKG_BASE).")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures: do not publish such documents.")
-def build(paths, store_dir, base, strict):
-    """Extract documents (files or folders of .txt/.md) and publish each as a named graph."""
-    from etl.pipeline import find_documents
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="all cores",
+              help="Worker processes extracting documents (1: in this process).")
+@click.option("--prune", is_flag=True,
+              help="Also unpublish documents built earlier from files not given in this build.")
+def build(paths, store_dir, base, strict, jobs, prune):
+    """Extract documents (files or folders) and publish each disclosure as a named graph.
+
+    Unchanged documents (same bytes, same ETL version) are left as they are; the files of one
+    disclosure given together (same unit, year and phase) are joined into one document."""
+    from budgetkg.build import Build
+    from budgetkg.publish import published_quads
+    from etl.files import find_documents
+    from etl.readers import supported_suffixes
+    from etl.version import etl_version
 
     base = base if base.endswith("/") else base + "/"
-    documents = find_documents(paths)
-    if not documents:
-        raise click.ClickException(f"no documents (*.txt, *.md) found in {', '.join(map(str, paths))}")
-    failed, published = [], {}
-    with open_store(store_dir) as store:
-        stderr = click.get_text_stream("stderr")
-        with click.progressbar(documents, label="building", file=stderr,
-                               hidden=len(documents) < 2 or not stderr.isatty()) as bar:
-            for path in bar:
-                error = build_one(path, store, base, strict, published)
-                if error:
-                    failed.append(path)
-                    echo_over_bar(f"error: {error}", err=True)
-        publish_downloads(store)
-        total = store.count()
-    published = len(documents) - len(failed)
-    click.echo(f"published {published} of {len(documents)} documents into {store_dir} ({total} quads in store)")
+    skipped = []
+    documents, refused = unsupported_named(find_documents(paths, skipped))
+    for path, reason in skipped:
+        echo_over_bar(f"skipped {path}: {reason}", err=True)
+    if not documents and not refused:
+        raise click.ClickException(f"no documents ({', '.join('*' + s for s in supported_suffixes())}) "
+                                   f"found in {', '.join(map(str, paths))}")
+    for _, message in refused:
+        echo_over_bar(f"error: {message}", err=True)
+    reporter = ClickReporter()
+    try:
+        with open_store(store_dir) as store:
+            run = Build(store, base, etl_version(), strict=strict, workers=jobs or available_cpus(), reporter=reporter)
+            to_process = run.plan(documents)
+            if to_process or (prune and run.prunable()):
+                store.begin_write()  # a store another build is writing fails here, once
+                outcome = run.run(to_process, prune=prune)
+            else:
+                outcome = run.outcome
+                outcome.quads = published_quads(store)
+    except StoreError as exc:
+        raise click.ClickException(f"{exc}; nothing was published") from exc
+    failed = [Path(p) for p in outcome.failed] + [p for p, _ in refused]
+    click.echo(f"{len(outcome.published)} published, {len(outcome.unchanged)} unchanged, {len(failed)} failed, "
+               f"{len(skipped)} skipped" + (f", {len(outcome.removed)} removed" if outcome.removed else "")
+               + f" into {store_dir} ({outcome.quads} quads in store)")
     if failed:
-        click.echo(f"{len(failed)} of {len(documents)} documents failed: "
-                   f"{', '.join(p.name for p in failed)}", err=True)
+        total = outcome.files + len(refused)
+        click.echo(f"{len(failed)} of {total} documents failed: {', '.join(p.name for p in failed)}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@store_option
+def remove(targets, store_dir):
+    """Unpublish documents: give their source files, folders of them, or graph IRIs."""
+    from budgetkg.build import remove_sources
+
+    try:
+        with open_store(store_dir, must_exist=True) as store:
+            removed, unmatched = remove_sources(store, targets, ClickReporter())
+    except StoreError as exc:
+        raise click.ClickException(f"{exc}; nothing was removed") from exc
+    for iri in removed:
+        click.echo(f"removed <{iri}>")
+    for target in unmatched:
+        click.echo(f"error: {target}: no published document was built from it", err=True)
+    click.echo(f"removed {len(removed)} document(s) from {store_dir}")
+    if unmatched:
         sys.exit(1)
 
 
@@ -249,28 +285,6 @@ def query(query, store_dir, fmt):
     out = click.get_binary_stream("stdout")
     out.write(data if not data or data.endswith(b"\n") else data + b"\n")
     out.flush()
-
-
-def graph_file_names(graph_iris):
-    """Map each graph IRI to a deterministic, unique file name (path part, '/' -> '_')."""
-    names, used = {}, set()
-    for iri in sorted(graph_iris):
-        parts = urlsplit(iri)
-        raw = "_".join(p for p in (parts.path.strip("/"), parts.query, parts.fragment) if p)
-        name = re.sub(r"[^A-Za-z0-9._-]+", "_", raw.replace("/", "_")).strip("._") or "graph"
-        if name in used:
-            name = f"{name}-{hashlib.sha1(iri.encode('utf-8')).hexdigest()[:8]}"
-        used.add(name)
-        names[iri] = name + ".ttl"
-    return names
-
-
-def write_atomically(target, write):
-    """Write a file through a temporary sibling and rename it, so readers never see half a file."""
-    tmp = target.with_name(target.name + ".tmp")
-    with open(tmp, "wb") as fileobj:
-        write(fileobj)
-    os.replace(tmp, target)
 
 
 def export_dataset(store, out_dir, echo=click.echo):

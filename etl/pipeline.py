@@ -3,7 +3,6 @@
 process_file is what `budgetkg build` calls per file; it raises InputError for unpublishable input."""
 
 import re
-from pathlib import Path
 
 from etl.extract import extract_records
 from etl.extract.contents import check_contents
@@ -13,7 +12,8 @@ from etl.mapping import document_iri, map_document, short_hash
 from etl.projects import link_projects
 from etl.blocks import document_blocks
 from etl.read import InputError
-from etl.readers import read_file, supported_suffixes
+from etl.files import find_documents  # noqa: F401  (part of this module's interface)
+from etl.readers import read_file
 
 MIN_FIGURES = 3
 
@@ -22,26 +22,6 @@ class ExtractionError(InputError):
     """A readable text that cannot be published as a disclosure (no unit, no figures ...)."""
 
 
-def find_documents(paths, skipped=None):
-    """Expand files and folders into a sorted list of files a reader is registered for.
-
-    Files in folders of other types are appended to ``skipped`` as (path, reason) when it is given;
-    a file named directly is always returned (its reader, or the lack of one, reports on it)."""
-    found, suffixes = [], set(supported_suffixes())
-    for path in map(Path, paths):
-        if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if not p.is_file() or p.name.startswith("."):
-                    continue
-                if p.suffix.lower() in suffixes:
-                    found.append(p)
-                elif skipped is not None:
-                    skipped.append((p, f"unsupported file type {p.suffix or '(none)'!r}"))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise InputError(path, "no such file or directory")
-    return sorted(set(found))
 
 
 def locate(records, locations):

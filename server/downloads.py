@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template_string, send_file
 
+from budgetkg.dumps import STANDARD_PREFIXES, graph_file_names, write_atomically
 from server.errors import NotFound
 from server.twin import respond
 
@@ -40,19 +41,20 @@ def file_entry(root, path, title, **extra):
             **({"compress_format": "application/gzip"} if path.suffix == ".gz" else {}), **extra}
 
 
-def dataset_stats(store):
-    """Counts for the VoID description: triples, classes, documents, distinct subjects/properties."""
+def dataset_stats(store, triples=None):
+    """Counts for the VoID description: triples (counted unless given), classes, documents,
+    distinct subjects/properties (SPARQL aggregates, evaluated by the store)."""
     def rows(name):
         return [[term.value for term in solution] for solution in store.query(STATS_QUERIES[name])]
 
-    return {"triples": store.count(), "classes": [{"class": c, "entities": int(n)} for c, n in rows("classes")],
+    return {"triples": store.count() if triples is None else triples, "classes": [{"class": c, "entities": int(n)} for c, n in rows("classes")],
             "documents": [doc for (doc,) in rows("documents")],
             "distinct_subjects": int(rows("subjects")[0][0]), "properties": int(rows("properties")[0][0])}
 
 
 def write_downloads(store, out_dir, ontology=None, shapes_dir=None):
     """Write every dump of the store into out_dir plus manifest.json (sizes, SHA-256, statistics)."""
-    from budgetkg.cli import STANDARD_PREFIXES, export_dataset, graph_file_names, write_atomically
+    from budgetkg.cli import export_dataset
     from budgetkg.vocab import PREFIXES
 
     out_dir = Path(out_dir)
@@ -65,6 +67,13 @@ def write_downloads(store, out_dir, ontology=None, shapes_dir=None):
     for iri, name in names.items():
         files.append(file_entry(out_dir, out_dir / "graphs" / name, f"Named graph <{iri}> (Turtle)",
                                 graph=iri, triples=store.count(iri)))
+    files += static_entries(out_dir, ontology, shapes_dir)
+    return write_manifest(out_dir, files, dataset_stats(store))
+
+
+def static_entries(out_dir, ontology=None, shapes_dir=None):
+    """Copy the ontology and the shapes into out_dir; return their manifest entries."""
+    files = []
     ontology = Path(ontology or REPO / "ontology" / "budgetkg.ttl")
     if ontology.is_file():
         (out_dir / "ontology").mkdir(exist_ok=True)
@@ -75,9 +84,13 @@ def write_downloads(store, out_dir, ontology=None, shapes_dir=None):
         (out_dir / "shapes").mkdir(exist_ok=True)
         shutil.copyfile(shape, out_dir / "shapes" / shape.name)
         files.append(file_entry(out_dir, out_dir / "shapes" / shape.name, f"SHACL shapes {shape.name} (Turtle)"))
-    manifest = {"generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "files": files, "stats": dataset_stats(store)}
-    write_atomically(out_dir / MANIFEST, lambda f: f.write(json.dumps(manifest, indent=1).encode("utf-8")))
+    return files
+
+
+def write_manifest(out_dir, files, stats):
+    """Write manifest.json (the file list and the statistics) into out_dir; return it."""
+    manifest = {"generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "files": files, "stats": stats}
+    write_atomically(Path(out_dir) / MANIFEST, lambda f: f.write(json.dumps(manifest, indent=1).encode("utf-8")))
     return manifest
 
 

@@ -235,15 +235,16 @@ def test_graph_file_names_are_safe_unique_and_stable():
     assert all("/" not in n and " " not in n and "%" not in n for n in names.values())
 
 
-def test_second_file_of_the_same_disclosure_is_refused_not_swapped_in(runner, examples_dir, tmp_path):
+def test_second_file_of_the_same_disclosure_is_joined_not_swapped_in(runner, examples_dir, tmp_path):
     seed = sorted(examples_dir.glob("*.txt"))[4].read_bytes()
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a_report.txt").write_bytes(seed)
     (folder / "b_tables.txt").write_bytes(seed.replace("部门".encode(), "单位".encode(), 1))
     result = build(runner, tmp_path / "store", folder)
-    assert_clean_exit(result, 1)
-    assert "b_tables.txt: the same disclosure (攀枝花市社会保险事务中心 2019 final) as a_report.txt" in result.stderr
-    assert result.stderr.splitlines()[-1].endswith("documents failed: b_tables.txt")
+    assert_clean_exit(result, 0)
+    assert "a_report.txt + b_tables.txt: 攀枝花市社会保险事务中心 2019 final" in result.stdout
     graphs, _ = graphs_and_count(tmp_path / "store")
     assert graphs == [graph_of(folder / "a_report.txt")]
+    parts = query(runner, tmp_path / "store", "SELECT DISTINCT ?part WHERE { ?s <https://budgetkg.org/def#sourcePart> ?part } ORDER BY ?part")
+    assert parts.stdout.split() == ["part", "a_report.txt", "b_tables.txt"]
