@@ -2,7 +2,7 @@
 
 specialise(view) picks the page kind from the resource's types and adds its sections to the generic view."""
 
-from server import charts, data, findings, links
+from server import charts, data, findings, links, places
 from server.figures import (FUNCTIONAL_RANK, best_per, choose_functional, choose_total, doc_heading, documents_of,
                             project_rows, ranker)
 
@@ -58,17 +58,17 @@ def unit_sections(node):
 
 def document_sections(value, node):
     """The document's figures, projects, legal references, charts and validation findings."""
-    rows = data.select(f"""SELECT ?obs ?item ?c ?src ?type ?cmp ?amount ?line WHERE {{
+    rows = data.select(f"""SELECT ?obs ?item ?c ?src ?type ?cmp ?amount {places.select_variables()} WHERE {{
       ?obs prov:wasDerivedFrom {node} ; a bkg:AmountObservation ; bkg:item ?item ; bkg:amount ?amount .
       OPTIONAL {{ ?obs bkg:classification ?c }} OPTIONAL {{ ?obs bkg:fundingSource ?src }}
       OPTIONAL {{ ?obs bkg:expenditureType ?type }} OPTIONAL {{ ?obs bkg:comparison ?cmp }}
-      OPTIONAL {{ ?obs bkg:sourceLine ?line }} FILTER NOT EXISTS {{ ?obs bkg:project ?p }}
-    }} ORDER BY ?line ?obs""")
-    links.resolve_labels([t.value for row in rows for k, t in row.items() if k not in ("obs", "amount", "line")])
-    figures = [{"obs": row["obs"].value, "line": row.get("line") and row["line"].value,
-                "amount": row["amount"].value, "item": links.link(row["item"]),
-                **{k: links.link(row[k]) if k in row else None for k in ("c", "src", "type", "cmp")}}
-               for row in rows]
+      {places.optional_patterns("?obs")} FILTER NOT EXISTS {{ ?obs bkg:project ?p }}
+    }} ORDER BY ?obs""")
+    links.resolve_labels([row[k].value for row in rows for k in ("item", "c", "src", "type", "cmp") if k in row])
+    figures = sorted(({"obs": row["obs"].value, "amount": row["amount"].value, "item": links.link(row["item"]),
+                       **figure_place(places.row_parts(row)),
+                       **{k: links.link(row[k]) if k in row else None for k in ("c", "src", "type", "cmp")}}
+                      for row in rows), key=lambda f: (places.position(f["place"]), f["obs"]))
     legal = data.select(f"""SELECT DISTINCT ?l ?via WHERE {{
       {{ {node} bkg:legalBasis ?l }} UNION {{ {node} bkg:hasProject ?via . ?via bkg:legalBasis ?l }} }}""")
     links.resolve_labels([r[k].value for r in legal for k in ("l", "via") if k in r])
@@ -80,6 +80,11 @@ def document_sections(value, node):
             "projects": project_rows(f"VALUES ?doc {{ {node} }} ?doc bkg:hasProject ?p ."),
             "legal": [{"legal": links.link(r["l"]), "via": links.link(r["via"]) if "via" in r else None}
                       for r in legal]}
+
+
+def figure_place(parts):
+    """The place fields of a figure row: its parts, the line (None when it has none) and the place as text."""
+    return {"place": parts, "line": parts.get("line"), "where": places.where(parts)}
 
 
 def project_sections(node):
