@@ -100,13 +100,15 @@ def project_sections(node):
         budget = charts.number(amounts["project_budget"]["amount"].value)
         if budget:
             rate = f"{charts.number(amounts['project_executed']['amount'].value) / budget * 100:.1f}%"
-    indicators = data.select(f"""SELECT ?i ?name ?l1 ?l2 ?target ?actual ?weight ?score ?reason ?line WHERE {{
+    indicators = data.select(f"""SELECT ?i ?name ?l1 ?l2 ?target ?actual ?weight ?score ?reason
+      {places.select_variables()} WHERE {{
       ?i bkg:project {node} ; a bkg:PerformanceIndicator .
       OPTIONAL {{ ?i skos:prefLabel ?name }} OPTIONAL {{ ?i bkg:indicatorLevel1 ?l1 }}
       OPTIONAL {{ ?i bkg:indicatorLevel2 ?l2 }} OPTIONAL {{ ?i bkg:targetText ?target }}
       OPTIONAL {{ ?i bkg:actualText ?actual }} OPTIONAL {{ ?i bkg:weight ?weight }}
       OPTIONAL {{ ?i bkg:score ?score }} OPTIONAL {{ ?i bkg:deviationReason ?reason }}
-      OPTIONAL {{ ?i bkg:sourceLine ?line }} }} ORDER BY ?line ?i""")
+      {places.optional_patterns("?i")} }} ORDER BY ?i""")
+    indicators = sorted(indicators, key=lambda r: (places.position(places.row_parts(r)), r["i"].value))
     links.resolve_labels([r[k].value for r in indicators for k in ("i", "l1", "l2") if k in r])
     context = data.select(f"""SELECT ?doc ?u ?year ?phase WHERE {{ ?doc bkg:hasProject {node} ;
       bkg:budgetUnit ?u ; bkg:fiscalYear ?year ; bkg:phase ?phase }}""")
@@ -116,7 +118,8 @@ def project_sections(node):
             "chart": charts.bar_chart([(m["label"], m["amount"]) for m in money], "预算与执行 budget vs executed"),
             "indicators": [{"indicator": links.link(r["i"]),
                             **{k: links.link(r[k]) if k in r else None
-                               for k in ("l1", "l2", "target", "actual", "weight", "score", "reason")}}
+                               for k in ("l1", "l2", "target", "actual", "weight", "score", "reason")},
+                            "where": places.where(places.row_parts(r))}
                            for r in indicators],
             "context": [{"document": links.link(r["doc"]), "unit": links.link(r["u"]), "year": r["year"].value,
                          "phase": links.link(r["phase"])} for r in context],
@@ -141,16 +144,19 @@ def legal_sections(node):
 
 def concept_sections(value, node):
     """Every amount booked under this classification concept or a narrower one (longer code), across units and years."""
-    rows = data.select(f"""SELECT ?obs ?c ?doc ?u ?year ?phase ?item ?src ?type ?cmp ?amount ?line WHERE {{
+    rows = data.select(f"""SELECT ?obs ?c ?doc ?u ?year ?phase ?item ?src ?type ?cmp ?amount
+      {places.select_variables()} WHERE {{
       ?obs bkg:classification ?c ; bkg:amount ?amount ; prov:wasDerivedFrom ?doc .
       FILTER(STRSTARTS(STR(?c), STR({node})) || EXISTS {{ ?c skos:broader+ {node} }})
       ?doc bkg:budgetUnit ?u ; bkg:fiscalYear ?year ; bkg:phase ?phase .
       OPTIONAL {{ ?obs bkg:item ?item }} OPTIONAL {{ ?obs bkg:fundingSource ?src }}
       OPTIONAL {{ ?obs bkg:expenditureType ?type }} OPTIONAL {{ ?obs bkg:comparison ?cmp }}
-      OPTIONAL {{ ?obs bkg:sourceLine ?line }} }} ORDER BY ?u ?year ?phase ?c ?line""")
+      {places.optional_patterns("?obs")} }} ORDER BY ?u ?year ?phase ?c ?obs""")
     links.resolve_labels([t.value for r in rows for k, t in r.items() if t.is_iri and k != "obs"])
-    amounts = [{"obs": r["obs"].value, "amount": r["amount"].value, "line": r.get("line") and r["line"].value,
-                "year": r["year"].value, "own": r["c"].value == value,
+    rows = sorted(rows, key=lambda r: (r["u"].value, r["year"].value, r["phase"].value, r["c"].value,
+                                       places.position(places.row_parts(r)), r["obs"].value))
+    amounts = [{"obs": r["obs"].value, "amount": r["amount"].value, "year": r["year"].value,
+                "own": r["c"].value == value, **figure_place(places.row_parts(r)),
                 **{k: links.link(r[k]) if k in r else None for k in ("c", "doc", "u", "phase", "item", "src", "type", "cmp")}}
                for r in rows]
     chosen = best_per([r for r in rows if r["c"].value == value and "type" not in r

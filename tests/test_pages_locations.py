@@ -168,3 +168,16 @@ def test_workbook_and_multi_file_places_read_as_one_line():
                    "column": 5}, {"page": 1, "line": 3}], key=position) == [
         {"line": 9}, {"page": 1, "line": 3}, {"page": 2, "table": 1, "row": 4, "column": 5},
         {"page": 2, "table": 1, "row": 4, "column": 6}]
+
+
+def test_unit_and_concept_pages_carry_the_place_of_their_figures(loc_client):
+    doc = document_of(loc_client)
+    unit = loc_client.get(doc + ".json").get_json()["properties"]
+    (unit_iri,) = [v["iri"] for p in unit if p["property"]["iri"].endswith("#budgetUnit") for v in p["values"]]
+    figures = loc_client.get("/" + unit_iri[len(BASE):] + ".json").get_json()["sections"]["figures"]
+    cells = {f["item"]["iri"].rsplit("/", 1)[-1]: f["cells"][0] for f in figures}
+    assert cells["income_this_year"]["where"] == "第 1 页第 3 行 / page 1, line 3"
+    amounts = loc_client.get("/code/functional/201.json").get_json()["sections"]["amounts"]
+    ours = [a for a in amounts if a["doc"]["iri"] == BASE + doc[1:] and a["own"]]
+    assert [a["place"] for a in ours] == [{"page": 2, "table": 1, "row": 4, "column": c} for c in (5, 6)]
+    assert ours[0]["where"] == PDF_CELL
