@@ -10,6 +10,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from budgetkg.vocab import (BKG, COMPARISON, ECONOMIC, EXPTYPE, FUNCTIONAL, ITEM, LEVEL, ORG, PHASE, QB,
                             SOURCE, UOM)
+from etl.normalise import same_amount
 
 MONEY = "wanyuan"
 
@@ -70,6 +71,15 @@ def observation_key(record):
     key = "|".join([record["item"], record["source"], classification, name,
                     record.get("exptype") or "", record["comparison"]])
     return key + "|" + record["project_key"] if record.get("project_key") else key
+
+
+def printed_at(record):
+    """Where a record was printed, for messages: 'line 12' in a text file, else its Location
+    ('page 9, table 3, row 4')."""
+    location = record.get("location")
+    if location is None or (location.page is None and location.sheet is None and location.table is None):
+        return f"line {record['line']}" if location is None else f"line {location.line}"
+    return location.describe().split(": ", 1)[-1]
 
 
 @lru_cache(maxsize=16384)
@@ -157,17 +167,17 @@ class GraphBuilder:
         key = observation_key(record)
         previous = self.seen.get(key)
         if previous is not None:
-            if previous["value"] == record["value"]:
-                return
+            if same_amount(previous["value"], record["value"]):
+                return  # the same number (a rounded printing of it is not a conflict)
             n = 2
             while f"{key}#{n}" in self.seen:
-                if self.seen[f"{key}#{n}"]["value"] == record["value"]:
+                if same_amount(self.seen[f"{key}#{n}"]["value"], record["value"]):
                     return
                 n += 1
             what = " ".join(x for x in (record["item"], record.get("code"), record.get("name")) if x)
             self.warnings.append({"kind": "warning", "line": record["line"], "message": (
                 f"{what} printed as {record['printed']} here but as "
-                f"{previous['printed']} at line {previous['line']}; both kept")})
+                f"{previous['printed']} at {printed_at(previous)}; both kept")})
             self.seen[f"{key}#{n}"] = record
             obs = URIRef(f"{self.doc}/obs/{short_hash(key)}-{n}")
         else:

@@ -3,7 +3,7 @@
 Pure functions on strings; amounts are Decimal, never float."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?"
@@ -40,6 +40,19 @@ def to_wanyuan(value, unit):
     result = value * factor
     # keep the printed exponent for 万元; strip spurious trailing zeros introduced by scaling
     return result if unit == "万元" else result.normalize() if result != result.to_integral() else result.quantize(Decimal(1))
+
+
+def same_amount(a, b):
+    """True when two exact amounts are one printed number at different precisions: equal once the
+    finer is rounded (half up) to the coarser's decimals (3121.42 and 3121.42058). Numbers printed
+    without decimals are compared exactly (a printed 0 is not a rounded 0.3)."""
+    if a == b:
+        return True
+    exponent = max(a.as_tuple().exponent, b.as_tuple().exponent)
+    if exponent >= 0:
+        return False
+    step = Decimal(1).scaleb(exponent)
+    return a.quantize(step, ROUND_HALF_UP) == b.quantize(step, ROUND_HALF_UP)
 
 
 def parse_percent(text):

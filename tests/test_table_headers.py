@@ -301,3 +301,23 @@ def test_income_by_function_table_gives_its_total_row_by_column_header():
     assert by_key(found, "item", "source") == {
         ("income_this_year", "all"): "120.50", ("fiscal_appropriation_income", "fiscal_appropriation"): "100.00",
         ("income_by_source", "business"): "20.00", ("income_by_source", "other"): "0.50"}
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("3121.42", "3121.42058", True),    # narrative 万元 to 2 decimals, table in 元
+    ("12.56", "12.564", True),
+    ("236.63", "236.64", False),        # a real difference at the printed precision
+    ("0", "0.3", False),                # numbers printed without decimals compare exactly
+    ("2.850", "2.85", True),
+])
+def test_rounded_printings_of_one_amount(a, b, same):
+    from etl.normalise import same_amount
+    assert same_amount(Decimal(a), Decimal(b)) is same
+
+
+def test_item_names_in_data_rows_do_not_decide_the_kind():
+    """30107 绩效工资 is an economic item, not a sign of a 绩效 table."""
+    rows = [["经济分类科目编码", "科目名称", "决算数"], ["301", "工资福利支出", "10.00"],
+            ["30107", "绩效工资", "4.00"], ["30101", "基本工资", "6.00"]]
+    found = figures(grid(rows, "一般公共预算财政拨款基本支出决算表"))
+    assert by_key(found, "code") == {("301",): "10.00", ("30107",): "4.00", ("30101",): "6.00"}

@@ -268,8 +268,8 @@ def read_summary(views, kind):
 
 
 def read_three_public(views, kind):
-    return [_with_column(r, r.pop("grid_column")) for view in views
-            for r in three_public_figures(view, table_source(view.title))]
+    """The 三公 / 机关运行经费 figures of each block, by header path."""
+    return [r for view in views for r in three_public_figures(view, table_source(view.title))]
 
 
 READERS = {
@@ -283,10 +283,11 @@ READERS = {
 
 
 def table_kind(views):
-    """The kind of an analysed table, from its title and first rows."""
+    """The kind of an analysed table, from its title and header rows (the first rows of a table
+    without a header: a 项目名称 | … form prints numbers early)."""
     view = views[0]
-    first_rows = (view.header + view.data)[:HEADER_ROWS_SEEN]
-    return classify_table(view.title, [c for r in first_rows for c in r.cells if c])
+    rows = view.header or view.data[:HEADER_ROWS_SEEN]
+    return classify_table(view.title, [c for r in rows for c in r.cells if c])
 
 
 def interpret_table(table):

@@ -46,7 +46,7 @@ def _is_total_row(value):
 
 
 def three_public_figures(view, source):
-    """Figure records of one 三公 / 机关运行经费 block; each carries its grid column."""
+    """Figure records of one 三公 / 机关运行经费 block; each carries its (1-based) grid column."""
     found = [v for v in values(view) if _is_total_row(v)]
     has_final = any(_says(p, _words()["final"]) for p in view.columns[view.first:view.end])
     records = []
@@ -57,6 +57,6 @@ def three_public_figures(view, source):
         record = figure(item, v.amount, source=source, comparison=column_comparison(v.path, has_final),
                         printed=v.printed, printed_unit=v.printed_unit, line=v.row.line,
                         section=view.section, text=" > ".join(v.path)[:300])
-        record["grid_column"] = v.column
+        record["column"] = v.column + 1
         records.append(record)
     return records
