@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import click
 
 from budgetkg import config
-from budgetkg.store import (RDF_FORMATS, FormatError, OxigraphStore, QueryError, StoreError,
+from budgetkg.remote_store import is_store_url, open_location
+from budgetkg.store import (RDF_FORMATS, FormatError, QueryError, StoreError,
                             default_result_format, format_results)
 
 STANDARD_PREFIXES = {
@@ -28,20 +29,27 @@ STANDARD_PREFIXES = {
 EXPORT_FILE = "budgetkg.nq.gz"
 
 
+class StoreLocation(click.Path):
+    """A store directory (a Path), or the http(s) URL of a SPARQL 1.1 server (kept as a string)."""
+
+    def convert(self, value, param, ctx):
+        return str(value) if is_store_url(value) else super().convert(value, param, ctx)
+
+
 def store_option(command):
     """Add the --store option (env BUDGETKG_STORE, default under $XDG_DATA_HOME) to a command."""
     return click.option(
-        "--store", "store_dir", envvar="BUDGETKG_STORE", type=click.Path(file_okay=False, path_type=Path),
+        "--store", "store_dir", envvar="BUDGETKG_STORE", type=StoreLocation(file_okay=False, path_type=Path),
         default=lambda: str(config.default_store_dir()), show_default="$XDG_DATA_HOME/budgetkg/store",
-        help="Store directory (env BUDGETKG_STORE).")(command)
+        help="Store directory, or the URL of a SPARQL 1.1 server's query endpoint (env BUDGETKG_STORE).")(command)
 
 
 def open_store(store_dir, must_exist=False):
-    """Open the on-disk store, turning failures into a clean ClickException."""
-    if must_exist and not store_dir.is_dir():
+    """Open the store (a directory, or a SPARQL server by URL), turning failures into a clean ClickException."""
+    if must_exist and not is_store_url(store_dir) and not store_dir.is_dir():
         raise click.ClickException(f"no store at {store_dir}; run `budgetkg build` first")
     try:
-        return OxigraphStore(store_dir)
+        return open_location(store_dir)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -315,7 +323,7 @@ def validate(files, store_dir, fmt, fail_on):
         if files:
             items = file_items(files)
         else:
-            if not store_dir.is_dir():
+            if not is_store_url(store_dir) and not store_dir.is_dir():
                 raise click.ClickException(f"no store at {store_dir}; run `budgetkg build` first")
             items = store_items(store_dir)
         result = validate_items(items)

@@ -205,10 +205,11 @@ def store_items(store_dir):
     """(graph IRI, N-Triples bytes, "nt") for every named graph of a store: open, read, close."""
     import io
 
-    from budgetkg.store import OxigraphStore, StoreError
+    from budgetkg.remote_store import open_location
+    from budgetkg.store import StoreError
 
     try:
-        with OxigraphStore(store_dir) as store:
+        with open_location(store_dir) as store:
             items = []
             for iri in store.graphs():
                 buffer = io.BytesIO()

@@ -66,6 +66,13 @@ def load_settings(app, test_config):
     settings["BASE_URL"] = security.checked_base_url(settings["BASE_URL"])
 
 
+def isolate_workers(settings):
+    """Whether query workers run without network: not with SERVICE allowed, nor when they must reach a
+    SPARQL server (`--store http://…`; our SERVICE refusal still applies in front of it)."""
+    from budgetkg.remote_store import is_store_url
+    return bool(settings["ISOLATE_NETWORK"]) and not settings["ALLOW_SERVICE"] and not is_store_url(settings["STORE"])
+
+
 def pool_factory(app):
     """Return a function that starts the worker pool on first use (once per process: safe after fork)."""
     lock, state = threading.Lock(), {"pool": None}
@@ -76,8 +83,7 @@ def pool_factory(app):
             pool = state["pool"]
             if pool is None or pool.pid != os.getpid():
                 pool = state["pool"] = WorkerPool(app.config["STORE"], app.config["WORKERS"],
-                                                  isolate=app.config["ISOLATE_NETWORK"]
-                                                  and not app.config["ALLOW_SERVICE"],
+                                                  isolate=isolate_workers(app.config),
                                                   memory_limit=app.config["WORKER_MEMORY"])
                 atexit.register(pool.close)
             return pool

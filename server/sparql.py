@@ -106,9 +106,9 @@ def run_update(operation):
     analysis = analyse(operation.text)
     check_service(analysis)
     check_depth(analysis.depth, current_app.config["MAX_QUERY_DEPTH"])
+    from server import isolate_workers
     from server.pool import Worker, WorkerOptions
-    worker = Worker(current_app.config["STORE"], WorkerOptions(
-        current_app.config["ISOLATE_NETWORK"] and not current_app.config["ALLOW_SERVICE"]))
+    worker = Worker(current_app.config["STORE"], WorkerOptions(isolate_workers(current_app.config)))
     timeout = current_app.config["QUERY_TIMEOUT"]
     try:
         if not worker.wait_ready(timeout):

@@ -13,7 +13,8 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from budgetkg.store import Versions
+from budgetkg.remote_store import RemoteStore, is_store_url
+from budgetkg.store import QueryError, StoreError, Versions
 from server.results import result_kind, serialize
 
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
@@ -52,16 +53,25 @@ def isolate_network():
         return False
 
 
+REMOTE_VERSION = "remote"  # the X-Store-Version of answers from a SPARQL server (it has no versions)
+
+
 class Reader:
-    """The store version this worker reads, reopened when a new version is published."""
+    """The store version this worker reads, reopened when a new version is published (or a SPARQL server)."""
 
     def __init__(self, store_dir):
-        self.versions = Versions(store_dir)
+        self.remote_url = str(store_dir) if is_store_url(store_dir) else None
+        self.versions = None if self.remote_url else Versions(store_dir)
         self.version = None
-        self.legacy = None
+        self.legacy = self.remote = None
 
     def store(self):
-        """Return (version name, pyoxigraph store) for the current version, or (None, None)."""
+        """Return (version name, store) for the current version, or (None, None); the store's query()
+        takes pyoxigraph's arguments (RemoteStore mirrors them)."""
+        if self.remote_url:
+            if self.remote is None:
+                self.remote = RemoteStore(self.remote_url, check=False)
+            return REMOTE_VERSION, self.remote
         if self.versions.is_legacy():
             if self.legacy is None:
                 self.legacy = ox.Store.read_only(str(self.versions.root))
@@ -103,8 +113,10 @@ def run_job(reader, job):
             return "error", 406, job["not_acceptable"].get(kind, "no acceptable result format")
         body, truncated = serialize(result, fmt, job["max_rows"], job.get("prefixes"))
         return "ok", kind, fmt, body, truncated, version
-    except SyntaxError as exc:
+    except (SyntaxError, QueryError) as exc:
         return "error", 400, f"invalid SPARQL: {exc}"
+    except StoreError as exc:  # the SPARQL server behind us is down or refused
+        return "error", 503, str(exc)
     except MemoryError:
         return ("error", 503, "memory limit: the query needed more memory than a query worker may use "
                 "(WORKER_MEMORY) and was stopped; make it more selective or add LIMIT", "retire")
@@ -116,15 +128,15 @@ def run_job(reader, job):
 
 def apply_update(store_dir, text, base_iri):
     """Apply an update in a new version and publish it with fresh downloads; return (status, message)."""
-    from budgetkg.store import OxigraphStore, QueryError, StoreError
+    from budgetkg.remote_store import open_location
     from server.downloads import write_downloads
     try:
-        with OxigraphStore(store_dir) as store:
+        with open_location(store_dir) as store:
             store.update(text, base_iri=base_iri)
             if store.writing:
                 write_downloads(store, store.version_dir / "downloads")
             version = store.writing
-        return 200, f"update applied; published version {version}"
+        return 200, f"update applied; published version {version}" if version else "update applied"
     except QueryError as exc:
         return 400, f"invalid SPARQL Update: {exc}"
     except StoreError as exc:

@@ -200,3 +200,29 @@ def serving(store_dir, probe="/", **settings):
     """Run `budgetkg serve` on a free loopback port over store_dir; yield its base URL, then stop it."""
     with server_process(store_dir, probe, **settings) as (url, _, _):
         yield url
+
+
+# --- remote store (issue 13): a private Virtuoso on loopback ----------------------------------------
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A private Virtuoso started for the session (own ini, ports and database), stopped afterwards."""
+    from budgetkg import virtuoso as vt
+
+    if vt.installed() is None:
+        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin; .ci/run does)")
+    try:
+        server = vt.start(tmp_path_factory.mktemp("virtuoso"))
+    except vt.VirtuosoError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso, examples_dir):
+    """The examples built into the private Virtuoso with `budgetkg build --store http://…`; return its URL."""
+    result = CliRunner().invoke(main, ["build", str(examples_dir), "--store", virtuoso.sparql_url])
+    if result.exit_code != 0:
+        pytest.fail(f"budgetkg build into Virtuoso failed ({result.exit_code}):\n{result.output}", pytrace=False)
+    return virtuoso.sparql_url
