@@ -9,7 +9,7 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from budgetkg.vocab import ONTOLOGY_IRI, PREFIXES as VOCAB_PREFIXES
-from server import data, links
+from server import data, links, places
 from server.errors import NotFound
 from server.twin import RDF_MEDIA, alternates, resource_format, respond, rdf_response, split_suffix
 
@@ -20,7 +20,7 @@ MAX_SHOWN = 40  # inbound subjects listed per property; the rest are counted
 TYPE = str(RDF.type)
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 BKG = "https://budgetkg.org/def#"
-PROVENANCE = {BKG + "sourceSection": "section", BKG + "sourceLine": "line", BKG + "sourceText": "text"}
+PROVENANCE = {BKG + "sourceSection": "section", BKG + "sourceText": "text"}
 FIRST = [TYPE, str(SKOS.prefLabel), str(RDFS.label), str(SKOS.altLabel), str(SKOS.notation)]
 
 
@@ -156,8 +156,13 @@ def describe_resource(value):
 
 
 def provenance(by_property):
-    """Source document, section, line number and the printed line itself, when the resource has them."""
+    """Source document, section, where it was printed (file part, page, line, table, row, column, sheet,
+    cell and the place as one line) and the printed line itself, when the resource has them."""
     out = {name: by_property[prop][0].value for prop, name in PROVENANCE.items() if by_property.get(prop)}
+    parts = places.parts_of({name: by_property[prop][0].value
+                             for name, prop in places.PLACE.items() if by_property.get(prop)})
+    if parts:
+        out.update(parts, where=places.where(parts))
     documents = [t for t in by_property.get(PROV_DERIVED, []) if t.is_iri]
     if documents:
         links.resolve_labels([t.value for t in documents])

@@ -2,7 +2,7 @@
 
 Where a figure is printed several times, the widest funding scope wins, then the first printing."""
 
-from server import data, links
+from server import data, links, places
 
 ITEM = "https://budgetkg.org/code/item/"
 TOTAL_RANK = {"all": 0, "fiscal_appropriation": 1, "general_public_budget": 2}
@@ -20,10 +20,11 @@ def best_per(rows, key, rank):
 
 
 def ranker(ranks):
-    """A rank function: funding-source preference, then source line, then the observation IRI."""
+    """A rank function: funding-source preference, then where it is printed (file part, page, table, row,
+    column, line: the first printing wins), then the observation IRI. Rows carry places.select_variables()."""
     def rank(row):
         source = row["src"].value.rsplit("/", 1)[-1] if "src" in row else ""
-        return ranks.get(source, len(ranks)), int(row["line"].value) if "line" in row else 0, row["obs"].value
+        return ranks.get(source, len(ranks)), places.position(places.row_parts(row)), row["obs"].value
     return rank
 
 
@@ -44,26 +45,27 @@ def doc_heading(document):
 
 
 def choose_total(where, keys):
-    """{(doc, item IRI): {"amount", "obs", "line"}} for the unit-level totals of documents matching where."""
+    """{(doc, item IRI): {"amount", "obs", "line", "where"}} for the unit-level totals of documents matching where."""
     values = " ".join(f"item:{key}" for key in keys)
-    rows = data.select(f"""SELECT ?doc ?item ?src ?line ?amount ?obs WHERE {{ {where}
+    rows = data.select(f"""SELECT ?doc ?item ?src ?amount ?obs {places.select_variables()} WHERE {{ {where}
       VALUES ?item {{ {values} }}
       ?obs prov:wasDerivedFrom ?doc ; bkg:item ?item ; bkg:comparison cmp:value ; bkg:amount ?amount .
-      OPTIONAL {{ ?obs bkg:fundingSource ?src }} OPTIONAL {{ ?obs bkg:sourceLine ?line }}
+      OPTIONAL {{ ?obs bkg:fundingSource ?src }} {places.optional_patterns("?obs")}
       FILTER NOT EXISTS {{ ?obs bkg:expenditureType ?t }} FILTER NOT EXISTS {{ ?obs bkg:project ?p }}
       FILTER NOT EXISTS {{ ?obs bkg:classification ?c }} }}""")
     chosen = best_per(rows, lambda r: (r["doc"].value, r["item"].value), ranker(TOTAL_RANK))
     return {key: {"amount": r["amount"].value, "obs": r["obs"].value, "href": links.href(r["obs"].value),
-                  "line": r["line"].value if "line" in r else None} for key, r in chosen.items()}
+                  "line": places.row_parts(r).get("line"), "where": places.where(places.row_parts(r))}
+            for key, r in chosen.items()}
 
 
 def choose_functional(where):
     """{(doc, class concept): {"amount", "obs"}}: functional expenditure by 类 (level 1) per document."""
-    rows = data.select(f"""SELECT ?doc ?c ?src ?line ?amount ?obs WHERE {{ {where}
+    rows = data.select(f"""SELECT ?doc ?c ?src ?amount ?obs {places.select_variables()} WHERE {{ {where}
       ?obs prov:wasDerivedFrom ?doc ; bkg:item item:functional_expenditure ; bkg:classification ?c ;
            bkg:comparison cmp:value ; bkg:amount ?amount .
       ?c bkg:classificationLevel 1 .
-      OPTIONAL {{ ?obs bkg:fundingSource ?src }} OPTIONAL {{ ?obs bkg:sourceLine ?line }}
+      OPTIONAL {{ ?obs bkg:fundingSource ?src }} {places.optional_patterns("?obs")}
       FILTER NOT EXISTS {{ ?obs bkg:expenditureType ?t }} }}""")
     chosen = best_per(rows, lambda r: (r["doc"].value, r["c"].value), ranker(FUNCTIONAL_RANK))
     return {key: {"amount": r["amount"].value, "obs": r["obs"].value} for key, r in chosen.items()}

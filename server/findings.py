@@ -9,7 +9,7 @@ import threading
 
 from flask import current_app
 
-from server import data, links
+from server import data, links, places
 
 _LOCK = threading.Lock()
 _STATE = {}
@@ -58,7 +58,7 @@ def findings(graph_iri):
                 entry["thread"] = thread
                 thread.start()
     entry["thread"].join(config["FINDINGS_WAIT"])
-    items = [display(item) for item in entry["items"]]
+    items = sorted((display(item) for item in entry["items"]), key=lambda i: places.position(i["place"]))
     links.resolve_labels([i["focus"] for i in items if i.get("focus")])
     for item in items:
         item["focus_href"] = links.href(item["focus"]) if item.get("focus") else None
@@ -70,7 +70,13 @@ def display(finding):
     """The fields of a finding the page shows."""
     return {"severity": finding.get("severity"), "message": finding.get("message_zh") or finding.get("message_en"),
             "message_en": finding.get("message_en"), "line": finding.get("line"), "focus": finding.get("focus"),
-            "value": finding.get("value"), "section": finding.get("section")}
+            "value": finding.get("value"), "section": finding.get("section"), **finding_place(finding)}
+
+
+def finding_place(finding):
+    """Where a finding's focus is printed: its place parts (the line included) and the place as text."""
+    parts = places.parts_of({**(finding.get("place") or {}), "line": finding.get("line")})
+    return {"place": parts, "where": places.where(parts)}
 
 
 def main(graph_iri):

@@ -2,7 +2,7 @@
 
 specialise(view) picks the page kind from the resource's types and adds its sections to the generic view."""
 
-from server import charts, data, findings, links
+from server import charts, data, findings, links, places
 from server.figures import (FUNCTIONAL_RANK, best_per, choose_functional, choose_total, doc_heading, documents_of,
                             project_rows, ranker)
 
@@ -58,17 +58,17 @@ def unit_sections(node):
 
 def document_sections(value, node):
     """The document's figures, projects, legal references, charts and validation findings."""
-    rows = data.select(f"""SELECT ?obs ?item ?c ?src ?type ?cmp ?amount ?line WHERE {{
+    rows = data.select(f"""SELECT ?obs ?item ?c ?src ?type ?cmp ?amount {places.select_variables()} WHERE {{
       ?obs prov:wasDerivedFrom {node} ; a bkg:AmountObservation ; bkg:item ?item ; bkg:amount ?amount .
       OPTIONAL {{ ?obs bkg:classification ?c }} OPTIONAL {{ ?obs bkg:fundingSource ?src }}
       OPTIONAL {{ ?obs bkg:expenditureType ?type }} OPTIONAL {{ ?obs bkg:comparison ?cmp }}
-      OPTIONAL {{ ?obs bkg:sourceLine ?line }} FILTER NOT EXISTS {{ ?obs bkg:project ?p }}
-    }} ORDER BY ?line ?obs""")
-    links.resolve_labels([t.value for row in rows for k, t in row.items() if k not in ("obs", "amount", "line")])
-    figures = [{"obs": row["obs"].value, "line": row.get("line") and row["line"].value,
-                "amount": row["amount"].value, "item": links.link(row["item"]),
-                **{k: links.link(row[k]) if k in row else None for k in ("c", "src", "type", "cmp")}}
-               for row in rows]
+      {places.optional_patterns("?obs")} FILTER NOT EXISTS {{ ?obs bkg:project ?p }}
+    }} ORDER BY ?obs""")
+    links.resolve_labels([row[k].value for row in rows for k in ("item", "c", "src", "type", "cmp") if k in row])
+    figures = sorted(({"obs": row["obs"].value, "amount": row["amount"].value, "item": links.link(row["item"]),
+                       **figure_place(places.row_parts(row)),
+                       **{k: links.link(row[k]) if k in row else None for k in ("c", "src", "type", "cmp")}}
+                      for row in rows), key=lambda f: (places.position(f["place"]), f["obs"]))
     legal = data.select(f"""SELECT DISTINCT ?l ?via WHERE {{
       {{ {node} bkg:legalBasis ?l }} UNION {{ {node} bkg:hasProject ?via . ?via bkg:legalBasis ?l }} }}""")
     links.resolve_labels([r[k].value for r in legal for k in ("l", "via") if k in r])
@@ -80,6 +80,11 @@ def document_sections(value, node):
             "projects": project_rows(f"VALUES ?doc {{ {node} }} ?doc bkg:hasProject ?p ."),
             "legal": [{"legal": links.link(r["l"]), "via": links.link(r["via"]) if "via" in r else None}
                       for r in legal]}
+
+
+def figure_place(parts):
+    """The place fields of a figure row: its parts, the line (None when it has none) and the place as text."""
+    return {"place": parts, "line": parts.get("line"), "where": places.where(parts)}
 
 
 def project_sections(node):
@@ -95,13 +100,15 @@ def project_sections(node):
         budget = charts.number(amounts["project_budget"]["amount"].value)
         if budget:
             rate = f"{charts.number(amounts['project_executed']['amount'].value) / budget * 100:.1f}%"
-    indicators = data.select(f"""SELECT ?i ?name ?l1 ?l2 ?target ?actual ?weight ?score ?reason ?line WHERE {{
+    indicators = data.select(f"""SELECT ?i ?name ?l1 ?l2 ?target ?actual ?weight ?score ?reason
+      {places.select_variables()} WHERE {{
       ?i bkg:project {node} ; a bkg:PerformanceIndicator .
       OPTIONAL {{ ?i skos:prefLabel ?name }} OPTIONAL {{ ?i bkg:indicatorLevel1 ?l1 }}
       OPTIONAL {{ ?i bkg:indicatorLevel2 ?l2 }} OPTIONAL {{ ?i bkg:targetText ?target }}
       OPTIONAL {{ ?i bkg:actualText ?actual }} OPTIONAL {{ ?i bkg:weight ?weight }}
       OPTIONAL {{ ?i bkg:score ?score }} OPTIONAL {{ ?i bkg:deviationReason ?reason }}
-      OPTIONAL {{ ?i bkg:sourceLine ?line }} }} ORDER BY ?line ?i""")
+      {places.optional_patterns("?i")} }} ORDER BY ?i""")
+    indicators = sorted(indicators, key=lambda r: (places.position(places.row_parts(r)), r["i"].value))
     links.resolve_labels([r[k].value for r in indicators for k in ("i", "l1", "l2") if k in r])
     context = data.select(f"""SELECT ?doc ?u ?year ?phase WHERE {{ ?doc bkg:hasProject {node} ;
       bkg:budgetUnit ?u ; bkg:fiscalYear ?year ; bkg:phase ?phase }}""")
@@ -111,7 +118,8 @@ def project_sections(node):
             "chart": charts.bar_chart([(m["label"], m["amount"]) for m in money], "预算与执行 budget vs executed"),
             "indicators": [{"indicator": links.link(r["i"]),
                             **{k: links.link(r[k]) if k in r else None
-                               for k in ("l1", "l2", "target", "actual", "weight", "score", "reason")}}
+                               for k in ("l1", "l2", "target", "actual", "weight", "score", "reason")},
+                            "where": places.where(places.row_parts(r))}
                            for r in indicators],
             "context": [{"document": links.link(r["doc"]), "unit": links.link(r["u"]), "year": r["year"].value,
                          "phase": links.link(r["phase"])} for r in context],
@@ -136,16 +144,19 @@ def legal_sections(node):
 
 def concept_sections(value, node):
     """Every amount booked under this classification concept or a narrower one (longer code), across units and years."""
-    rows = data.select(f"""SELECT ?obs ?c ?doc ?u ?year ?phase ?item ?src ?type ?cmp ?amount ?line WHERE {{
+    rows = data.select(f"""SELECT ?obs ?c ?doc ?u ?year ?phase ?item ?src ?type ?cmp ?amount
+      {places.select_variables()} WHERE {{
       ?obs bkg:classification ?c ; bkg:amount ?amount ; prov:wasDerivedFrom ?doc .
       FILTER(STRSTARTS(STR(?c), STR({node})) || EXISTS {{ ?c skos:broader+ {node} }})
       ?doc bkg:budgetUnit ?u ; bkg:fiscalYear ?year ; bkg:phase ?phase .
       OPTIONAL {{ ?obs bkg:item ?item }} OPTIONAL {{ ?obs bkg:fundingSource ?src }}
       OPTIONAL {{ ?obs bkg:expenditureType ?type }} OPTIONAL {{ ?obs bkg:comparison ?cmp }}
-      OPTIONAL {{ ?obs bkg:sourceLine ?line }} }} ORDER BY ?u ?year ?phase ?c ?line""")
+      {places.optional_patterns("?obs")} }} ORDER BY ?u ?year ?phase ?c ?obs""")
     links.resolve_labels([t.value for r in rows for k, t in r.items() if t.is_iri and k != "obs"])
-    amounts = [{"obs": r["obs"].value, "amount": r["amount"].value, "line": r.get("line") and r["line"].value,
-                "year": r["year"].value, "own": r["c"].value == value,
+    rows = sorted(rows, key=lambda r: (r["u"].value, r["year"].value, r["phase"].value, r["c"].value,
+                                       places.position(places.row_parts(r)), r["obs"].value))
+    amounts = [{"obs": r["obs"].value, "amount": r["amount"].value, "year": r["year"].value,
+                "own": r["c"].value == value, **figure_place(places.row_parts(r)),
                 **{k: links.link(r[k]) if k in r else None for k in ("c", "doc", "u", "phase", "item", "src", "type", "cmp")}}
                for r in rows]
     chosen = best_per([r for r in rows if r["c"].value == value and "type" not in r
