@@ -92,6 +92,7 @@ def main():
     parser.add_argument("--sizes", default="100,1000,10000", help="corpus sizes (documents)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per query (median)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds before a query is killed")
+    parser.add_argument("--old-up-to", type=int, help="run the old texts only on corpora up to this size")
     parser.add_argument("--jobs", type=int, help="ETL processes for building a corpus (default: all cores)")
     parser.add_argument("--cache", type=Path, default=HERE / "corpus", help="where corpora and stores are kept")
     parser.add_argument("--measure", nargs=2, metavar=("STORE", "QUERY"), help=argparse.SUPPRESS)
@@ -112,6 +113,8 @@ def main():
             row = entry["questions"][name] = {"new": run_child(store_dir, new_file, args.repeat, args.timeout)}
             if old_file is None:
                 row["old"] = "same"
+            elif args.old_up_to is not None and n > args.old_up_to:
+                row["old_note"] = "not run"
             elif name in given_up:
                 row["old_note"] = f">{args.timeout:g}s"
             else:
