@@ -3,26 +3,23 @@
 GET without a query answers the Service Description (RDF by conneg, or a small query form for browsers)."""
 
 import hmac
+from functools import lru_cache
 
 from flask import Blueprint, current_app, g, make_response, request
 
 from server import describe
 from server.errors import BadRequest, Forbidden, MethodNotAllowed, ServiceUnavailable
 from server.protocol import MEDIA, OFFERS, analyse, negotiate, read_operation
+from server.results import default_prefixes
 
 bp = Blueprint("sparql", __name__)
 METHODS = ["GET", "POST", "OPTIONS"]
-PREFIXES = None
+analyse_text = lru_cache(maxsize=256)(analyse)  # pure; the same questions come again and again
 
 
 def prefixes():
     """Prefixes for Turtle / RDF/XML results: the standard ones and the budgetkg vocabulary."""
-    global PREFIXES
-    if PREFIXES is None:
-        from budgetkg.cli import STANDARD_PREFIXES
-        from budgetkg.vocab import PREFIXES as VOCAB
-        PREFIXES = {name: str(ns) for name, ns in {**STANDARD_PREFIXES, **VOCAB}.items()}
-    return PREFIXES
+    return default_prefixes()
 
 
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
@@ -54,7 +51,7 @@ def check_service(analysis):
 
 def run_query(operation):
     """Check, negotiate and run a query on the worker pool."""
-    analysis = analyse(operation.text)
+    analysis = analyse_text(operation.text)
     if analysis.form == "update":
         raise BadRequest("this is a SPARQL Update, not a query; send it as `update` (updates are disabled "
                          "unless the operator configured a token)")
@@ -72,7 +69,7 @@ def run_query(operation):
     job = {"query": operation.text, "default_graphs": operation.default_graphs,
            "named_graphs": operation.named_graphs, "has_dataset": analysis.has_dataset,
            "formats": formats, "not_acceptable": refusals, "max_rows": config["MAX_ROWS"],
-           "prefixes": prefixes(), "base_iri": describe.base_url() + "sparql"}
+           "base_iri": describe.base_url() + "sparql"}  # the worker adds default_prefixes() itself
     reply = current_app.extensions["budgetkg"]["pool"]().run(
         job, config["QUERY_TIMEOUT"], config["QUEUE_TIMEOUT"])
     if reply[0] == "error":
