@@ -6,15 +6,31 @@ import hmac
 from functools import lru_cache
 
 from flask import Blueprint, current_app, g, make_response, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from server import describe
-from server.errors import BadRequest, Forbidden, MethodNotAllowed, ServiceUnavailable
+from server.errors import BadRequest, Forbidden, MethodNotAllowed, NotAcceptable, ServiceUnavailable
 from server.protocol import MEDIA, OFFERS, analyse, negotiate, read_operation
 from server.results import default_prefixes
 
 bp = Blueprint("sparql", __name__)
 METHODS = ["GET", "POST", "OPTIONS"]
 analyse_text = lru_cache(maxsize=256)(analyse)  # pure; the same questions come again and again
+
+
+@lru_cache(maxsize=256)
+def negotiate_all(accept_header, fmt):
+    """({result kind: format key}, {result kind: why nothing fits}) for an Accept header and `format`
+    parameter, cached: clients send the same few headers again and again."""
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    formats, refusals = {}, {}
+    for kind in OFFERS:
+        try:
+            formats[kind] = negotiate(kind, fmt, accept)
+        except NotAcceptable as exc:
+            refusals[kind] = exc.message
+    return formats, refusals
 
 
 def prefixes():
@@ -56,15 +72,9 @@ def run_query(operation):
         raise BadRequest("this is a SPARQL Update, not a query; send it as `update` (updates are disabled "
                          "unless the operator configured a token)")
     check_service(analysis)
-    fmt = operation.format
-    formats, refusals = {}, {}
-    for kind in OFFERS:
-        try:
-            formats[kind] = negotiate(kind, fmt)
-        except Exception as exc:  # noqa: BLE001 - only NotAcceptable can come out of negotiate
-            if analysis.form == kind:
-                raise
-            refusals[kind] = str(exc)
+    formats, refusals = negotiate_all(request.headers.get("Accept", ""), operation.format)
+    if analysis.form in refusals:
+        raise NotAcceptable(refusals[analysis.form])
     config = current_app.config
     job = {"query": operation.text, "default_graphs": operation.default_graphs,
            "named_graphs": operation.named_graphs, "has_dataset": analysis.has_dataset,
