@@ -29,11 +29,13 @@ MARKER = "corpus-store.json"
 
 
 def etl_commit():
-    """The commit of etl/ and budgetkg/ (plus '-dirty' with uncommitted changes there)."""
+    """The git trees of etl/ and budgetkg/ (what the stored graphs depend on; '-dirty' with
+    uncommitted changes there), so that commits elsewhere keep a cached store valid."""
     def git(*args):
         return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
     dirty = git("status", "--porcelain", "--", "etl", "budgetkg")
-    return git("rev-parse", "--short", "HEAD") + ("-dirty" if dirty else "")
+    trees = "-".join(git("rev-parse", "--short", f"HEAD:{path}") for path in ("etl", "budgetkg"))
+    return trees + ("-dirty" if dirty else "")
 
 
 def document_nquads(path):
