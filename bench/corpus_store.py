@@ -54,7 +54,7 @@ def build(count, root, jobs=None):
     """Return (store directory, build report) for `count` documents under root (cached)."""
     root = Path(root)
     store_dir, marker = root / f"store-{count}", root / f"store-{count}" / MARKER
-    wanted = {"documents": count, "etl": etl_commit()}
+    wanted = {"documents": count, "etl": etl_commit(), "optimized": True}
     if marker.exists() and not wanted["etl"].endswith("-dirty"):
         report = json.loads(marker.read_text(encoding="utf-8"))
         if {k: report.get(k) for k in wanted} == wanted:
@@ -74,12 +74,15 @@ def build(count, root, jobs=None):
     shutil.rmtree(store_dir, ignore_errors=True)
     store = ox.Store(str(store_dir))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    loaded = time.perf_counter()
+    store.optimize()  # compact the bulk-loaded files: un-compacted, every lookup costs 2-3x more at 1,000 docs
     store.flush()
     quads = len(store)
     del store
     nquads.unlink()
     done = time.perf_counter()
     report = {**wanted, "quads": quads, "generate_s": round(generated - started, 1),
-              "etl_s": round(mapped - generated, 1), "bulk_load_s": round(done - mapped, 1)}
+              "etl_s": round(mapped - generated, 1), "bulk_load_s": round(loaded - mapped, 1),
+              "optimize_s": round(done - loaded, 1)}
     marker.write_text(json.dumps(report), encoding="utf-8")
     return store_dir, {**report, "cached": False}
