@@ -29,7 +29,7 @@ from server.results import serialize  # noqa: E402
 
 QUERIES = {
     "small_select": ("PREFIX bkg: <https://budgetkg.org/def#> SELECT ?doc ?unit WHERE "
-                     "{ ?doc a bkg:Disclosure ; bkg:unit ?unit }", "json"),
+                     "{ ?doc a bkg:Disclosure ; bkg:budgetUnit ?unit }", "json"),
     "cq03_functional": ((REPO / "queries" / "cq03-functional.rq").read_text(encoding="utf-8"), "csv"),
     "construct": ("CONSTRUCT { ?o ?p ?v } WHERE { ?o a <http://purl.org/linked-data/cube#Observation> ; ?p ?v } "
                   "LIMIT 500", "ttl"),
@@ -54,16 +54,19 @@ def direct(store, query, fmt, count, max_rows):
     return latencies
 
 
-def load(port, query, fmt, clients, requests, seconds):
-    """Run `requests` POSTs from `clients` keep-alive threads (stops after `seconds`); return stats.
-
-    query None: GET a small static file instead (the HTTP floor: Flask and the socket, no query)."""
+def request_for(query, fmt, path="/sparql"):
+    """(method, path, body, headers) of a protocol POST of `query` (None: GET a small static file)."""
     if query is None:
-        method, path, body, headers = "GET", "/static/style.css", None, {}
-    else:
-        method, path = "POST", "/sparql"
-        body = urllib.parse.urlencode({"query": query}).encode()
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": MEDIA[fmt]}
+        return "GET", "/static/style.css", None, {}
+    body = urllib.parse.urlencode({"query": query}).encode()
+    return "POST", path, body, {"Content-Type": "application/x-www-form-urlencoded", "Accept": MEDIA[fmt]}
+
+
+def run_clients(port, request, clients, requests, seconds):
+    """Send `requests` requests from `clients` keep-alive threads (stops after `seconds`).
+
+    Returns (latencies of 200 answers, latencies of failures, elapsed seconds)."""
+    method, path, body, headers = request
     latencies, errors, lock = [], [], threading.Lock()
     remaining = [requests]
     deadline = time.monotonic() + seconds
@@ -81,8 +84,8 @@ def load(port, query, fmt, clients, requests, seconds):
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
-            except OSError as exc:
-                ok, response = False, exc
+            except OSError:
+                ok = False
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             with lock:
@@ -95,11 +98,22 @@ def load(port, query, fmt, clients, requests, seconds):
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
+    return latencies, errors, time.perf_counter() - started
+
+
+def summarise(latencies, errors, elapsed):
+    """Request count, errors, throughput and p50/p99 latency of one load phase."""
     return {"requests": len(latencies), "errors": len(errors), "seconds": round(elapsed, 3),
             "throughput_per_s": round(len(latencies) / elapsed, 1),
             "p50_ms": round(percentile(latencies, 50) * 1000, 2) if latencies else None,
             "p99_ms": round(percentile(latencies, 99) * 1000, 2) if latencies else None}
+
+
+def load(port, query, fmt, clients, requests, seconds):
+    """Run `requests` POSTs from `clients` keep-alive threads (stops after `seconds`); return stats.
+
+    query None: GET a small static file instead (the HTTP floor: Flask and the socket, no query)."""
+    return summarise(*run_clients(port, request_for(query, fmt), clients, requests, seconds))
 
 
 def start_server(store_dir, port, workers, timeout):

@@ -72,6 +72,7 @@ class BKG(DefinedNamespace):
     printedUnit: URIRef
     printedName: URIRef  # the classification name as this document prints it
     reason: URIRef
+    canonical: URIRef  # true on the printing that stands for its figure in its document (etl/map_canonical.py)
 
     # provenance of a figure
     sourceLine: URIRef

@@ -287,10 +287,12 @@ def register(kind):
 def map_document(meta, records, base):
     """Return (triples, figure count, warnings) for one document's metadata and records."""
     import etl.mapping_extensions  # noqa: F401  (registers handlers of further record kinds)
+    from etl.map_canonical import mark_canonical
     builder = GraphBuilder(base, meta)
     builder.document()
     for record in records:
         handler = HANDLERS.get(record["kind"])
         if handler is not None:
             handler(builder, record)
+    mark_canonical(builder)
     return builder.triples, builder.figures, builder.warnings

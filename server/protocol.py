@@ -134,8 +134,9 @@ def read_operation():
                      next((v for n, v in params if n == "format"), None))
 
 
-def negotiate(kind, fmt=None):
-    """Choose a result format key for a result kind from `format` or Accept; 406 if none fits."""
+def negotiate(kind, fmt=None, accept=None):
+    """Choose a result format key for a result kind from `format` or Accept (default: the request's);
+    406 if none fits."""
     offers = OFFERS[kind]
     if fmt:
         wanted = FORMAT_ALIASES.get(fmt.lower()) or ({offers[fmt]} if fmt in offers else set())
@@ -144,7 +145,7 @@ def negotiate(kind, fmt=None):
             raise NotAcceptable(f"format={fmt} does not fit a {kind_name(kind)} result; use one of "
                                 f"{', '.join(dict.fromkeys(offers.values()))}")
         return choice
-    accept = request.accept_mimetypes
+    accept = request.accept_mimetypes if accept is None else accept
     if not accept:
         return next(iter(offers.values()))
     best = accept.best_match(list(offers))

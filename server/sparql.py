@@ -3,27 +3,40 @@
 GET without a query answers the Service Description (RDF by conneg, or a small query form for browsers)."""
 
 import hmac
+from functools import lru_cache
 
 from flask import Blueprint, current_app, g, make_response, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from server import describe
-from server.errors import BadRequest, Forbidden, MethodNotAllowed, ServiceUnavailable
+from server.errors import BadRequest, Forbidden, MethodNotAllowed, NotAcceptable, ServiceUnavailable
 from server.limits import check_depth
 from server.protocol import MEDIA, OFFERS, analyse, negotiate, read_operation
+from server.results import default_prefixes
 
 bp = Blueprint("sparql", __name__)
 METHODS = ["GET", "POST", "OPTIONS"]
-PREFIXES = None
+analyse_text = lru_cache(maxsize=256)(analyse)  # pure; the same questions come again and again
+
+
+@lru_cache(maxsize=256)
+def negotiate_all(accept_header, fmt):
+    """({result kind: format key}, {result kind: why nothing fits}) for an Accept header and `format`
+    parameter, cached: clients send the same few headers again and again."""
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    formats, refusals = {}, {}
+    for kind in OFFERS:
+        try:
+            formats[kind] = negotiate(kind, fmt, accept)
+        except NotAcceptable as exc:
+            refusals[kind] = exc.message
+    return formats, refusals
 
 
 def prefixes():
     """Prefixes for Turtle / RDF/XML results: the standard ones and the budgetkg vocabulary."""
-    global PREFIXES
-    if PREFIXES is None:
-        from budgetkg.cli import STANDARD_PREFIXES
-        from budgetkg.vocab import PREFIXES as VOCAB
-        PREFIXES = {name: str(ns) for name, ns in {**STANDARD_PREFIXES, **VOCAB}.items()}
-    return PREFIXES
+    return default_prefixes()
 
 
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
@@ -55,26 +68,20 @@ def check_service(analysis):
 
 def run_query(operation):
     """Check, negotiate and run a query on the worker pool."""
-    analysis = analyse(operation.text)
+    analysis = analyse_text(operation.text)
     if analysis.form == "update":
         raise BadRequest("this is a SPARQL Update, not a query; send it as `update` (updates are disabled "
                          "unless the operator configured a token)")
     check_service(analysis)
     check_depth(analysis.depth, current_app.config["MAX_QUERY_DEPTH"])
-    fmt = operation.format
-    formats, refusals = {}, {}
-    for kind in OFFERS:
-        try:
-            formats[kind] = negotiate(kind, fmt)
-        except Exception as exc:  # noqa: BLE001 - only NotAcceptable can come out of negotiate
-            if analysis.form == kind:
-                raise
-            refusals[kind] = str(exc)
+    formats, refusals = negotiate_all(request.headers.get("Accept", ""), operation.format)
+    if analysis.form in refusals:
+        raise NotAcceptable(refusals[analysis.form])
     config = current_app.config
     job = {"query": operation.text, "default_graphs": operation.default_graphs,
            "named_graphs": operation.named_graphs, "has_dataset": analysis.has_dataset,
            "formats": formats, "not_acceptable": refusals, "max_rows": config["MAX_ROWS"],
-           "prefixes": prefixes(), "base_iri": describe.base_url() + "sparql"}
+           "base_iri": describe.base_url() + "sparql"}  # the worker adds default_prefixes() itself
     reply = current_app.extensions["budgetkg"]["pool"]().run(
         job, config["QUERY_TIMEOUT"], config["QUEUE_TIMEOUT"])
     if reply[0] == "error":

@@ -1,0 +1,146 @@
+"""Benchmark `budgetkg serve` against Oxigraph's own server (`oxigraph serve-read-only`) on the same data.
+
+Usage: python bench/bench_endpoint.py [--store DIR] [--requests 2000] [--seconds 10] [--clients 1,16]
+       [--workers N]; writes bench/results/endpoint-<date>.json. Needs the `oxigraph` CLI
+       (pip install -e '.[bench]').
+
+Both servers listen on 127.0.0.1 only. The data is the budgetkg store (default: the examples built
+into a temp dir), dumped as N-Quads and loaded with `oxigraph load`; Oxigraph serves it with
+--union-default-graph, as budgetkg does. Every load phase is bounded by --requests and --seconds; the
+client threads are spread over up to --client-processes processes so that the Python client is not the
+bottleneck, and the two servers are measured alternately, query by query, in the same run."""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+import pyoxigraph as ox  # noqa: E402
+
+from bench_server import QUERIES, request_for, run_clients, start_server, summarise  # noqa: E402
+from budgetkg.store import Versions  # noqa: E402
+
+GOALS = {"small_select": {"throughput_ratio": 0.7, "p50_ratio": 1.5},  # budgetkg / oxigraph
+         "heavy": {"throughput_ratio": 1 / 1.1, "p50_ratio": 1.1}}
+PATHS = {"budgetkg": "/sparql", "oxigraph": "/query"}
+WARMUP = 20  # requests per server and query before measuring
+
+
+def free_port():
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_oxigraph(store_dir, work, port):
+    """Dump the budgetkg store as N-Quads, load it with `oxigraph load`, serve it read-only."""
+    cli = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    dump, location = work / "dump.nq", work / "oxigraph"
+    version = Versions(store_dir).open_current()
+    version.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    version.close()
+    subprocess.run([cli, "load", "--location", str(location), "--file", str(dump)], check=True,
+                   capture_output=True)
+    process = subprocess.Popen([cli, "serve-read-only", "--location", str(location), "--bind",
+                                f"127.0.0.1:{port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(150):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/query?query=ASK%7B%7D")
+            conn.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("oxigraph did not start")
+
+
+def _client_share(args):
+    port, request, clients, requests, seconds = args
+    return run_clients(port, request, clients, requests, seconds)
+
+
+def measure(pool, port, request, clients, requests, seconds):
+    """One bounded load phase with `clients` clients spread over the pool's processes."""
+    procs = min(clients, pool._processes)  # noqa: SLF001 - the pool's size, as created
+    shares = [(port, request, clients // procs + (i < clients % procs),
+               requests // procs + (i < requests % procs), seconds) for i in range(procs)]
+    latencies, errors, elapsed = [], [], 0.0
+    for ok, failed, took in pool.map(_client_share, shares):
+        latencies += ok
+        errors += failed
+        elapsed = max(elapsed, took)
+    return summarise(latencies, errors, elapsed)
+
+
+def ratios(ours, theirs):
+    """budgetkg / oxigraph: throughput (higher is better) and p50 latency (lower is better)."""
+    return {"throughput_ratio": round(ours["throughput_per_s"] / theirs["throughput_per_s"], 2),
+            "p50_ratio": round(ours["p50_ms"] / theirs["p50_ms"], 2) if theirs["p50_ms"] else None}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, help="an existing budgetkg store (default: build the examples)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per load phase (bounded)")
+    parser.add_argument("--seconds", type=float, default=10, help="time bound per load phase")
+    parser.add_argument("--clients", default="1,16", help="client counts")
+    parser.add_argument("--client-processes", type=int, default=2, help="processes the clients run in")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="budgetkg query workers")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-endpoint-"))
+    store_dir = args.store
+    if store_dir is None:
+        store_dir = work / "store"
+        subprocess.run([sys.executable, "-c", "from budgetkg.cli import main; main()", "build",
+                        str(REPO / "examples"), "--store", str(store_dir)], check=True, capture_output=True)
+    ports = {"budgetkg": free_port(), "oxigraph": free_port()}
+    servers = {}
+    report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
+              "cpus": os.cpu_count(), "workers": args.workers, "requests": args.requests,
+              "seconds": args.seconds, "goals": GOALS, "queries": {}}
+    try:
+        servers["oxigraph"] = start_oxigraph(store_dir, work, ports["oxigraph"])
+        servers["budgetkg"] = start_server(store_dir, ports["budgetkg"], args.workers, timeout=30)
+        with Pool(args.client_processes) as pool:
+            for name, (query, fmt) in QUERIES.items():
+                entry = report["queries"][name] = {}
+                for clients in (int(c) for c in args.clients.split(",")):
+                    row = entry[f"{clients}_clients"] = {}
+                    for server in ("oxigraph", "budgetkg"):
+                        request = request_for(query, fmt, PATHS[server])
+                        run_clients(ports[server], request, 1, WARMUP, args.seconds)
+                        row[server] = measure(pool, ports[server], request, clients, args.requests, args.seconds)
+                    row["ratio"] = ratios(row["budgetkg"], row["oxigraph"])
+                    print(f"{name} {clients} clients: {json.dumps(row)}", file=sys.stderr)
+    finally:
+        for process in servers.values():
+            process.terminate()
+            process.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+    out = HERE / "results" / f"endpoint-{datetime.date.today()}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(json.dumps(report, indent=1))
+    print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
