@@ -1,0 +1,422 @@
+"""Space-aligned tables, as ``pdftotext -layout`` prints them: text lines whose cells are separated by
+runs of spaces and line up in columns.
+
+Pure functions over a text file's normalised lines. ``find_tables`` returns each table found (its
+line range and its grid rows, one text line per body row, header lines merged into header rows);
+``page_furniture`` lists page numbers and running headers of a paged text (form feeds), which are
+not part of the document's content. Columns come from the character positions of the tokens of the
+table's data lines (pdftotext gives every character, CJK included, one position); each token is
+assigned to a column by an order-preserving best fit, so a centred label or a number printed one
+place off still lands in its column."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from etl.normalise import parse_decimal
+
+FORM_FEED = "\f"
+AMOUNT = re.compile(r"-?\d[\d,]*\.\d+|-?\d{1,3}(?:,\d{3})+")
+CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef“”]")
+CAPTION = re.compile(r"单位\s*[:：]\s*(?:万元|千元|亿元|元)|^编制(?:部门|单位)")
+UNIT_CAPTION = re.compile(r"单位\s*[:：]\s*(?:万元|千元|亿元|元)")
+NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
+PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*$")
+NUMBERED = re.compile(r"^(?:第\s*[一二三四五六七八九十\d]+\s*部分|[一二三四五六七八九十]+\s*[、.]|"
+                      r"\(\s*[一二三四五六七八九十\d]+\s*\)|\d{1,2}\s*[、.])")
+CLASS_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}|\d{2}")
+CODE_LEVELS = ("类", "款", "项")  # the printed names of the classification code columns
+
+
+@dataclass(frozen=True)
+class AlignedSettings:
+    """Named settings of the space-aligned table reader."""
+    min_gap: int = 2              # spaces between two cells of a line
+    min_data_lines: int = 2       # a table has at least this many lines holding numbers
+    max_cell_chars: int = 40      # a longer run of text without a gap is prose, not a cell
+    max_header_lines: int = 10    # non-blank lines above the first data line that can be its header
+    running_share: float = 0.5    # a page-top/bottom line on this share of pages is a running header
+    min_header_lines: int = 2     # a table under a 单位 caption has at least this many lines of cells
+    header_slack: int = 2         # a header word this close to a column (in characters) heads it
+
+
+DEFAULT_SETTINGS = AlignedSettings()
+
+
+@dataclass(frozen=True)
+class Token:
+    """A run of text on a line, at character positions [start, end)."""
+    start: int
+    end: int
+    text: str
+
+    @property
+    def numeric(self):
+        return parse_decimal(self.text) is not None
+
+
+@dataclass
+class AlignedTable:
+    """A table found in lines [start, end) (0-based line indexes): ``rows`` are (line index, cells)
+    and the first ``n_header`` of them are header rows."""
+    start: int
+    end: int
+    rows: list = field(default_factory=list)
+    n_header: int = 0
+
+
+def _split_boundaries(start, chunk):
+    """Split a chunk at single spaces between a number and text ('31,214,205.80 一、一般公共服务支出')."""
+    words = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", chunk)]
+    groups = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        a, b = prev[1], word[1]
+        if (AMOUNT.fullmatch(a) and CJK.search(b)) or (AMOUNT.fullmatch(b) and CJK.search(a)):
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return [Token(g[0][0], g[-1][0] + len(g[-1][1]), chunk[g[0][0] - start:g[-1][0] - start + len(g[-1][1])])
+            for g in groups]
+
+
+def tokens(line, settings=DEFAULT_SETTINGS):
+    """The cells of one line: runs separated by ``min_gap`` or more spaces, split at number/text joins."""
+    line = line.replace(FORM_FEED, " ")
+    out, gap = [], re.compile(" {%d,}" % settings.min_gap)
+    pos = 0
+    gaps = list(gap.finditer(line))
+    celled = any(0 < m.start() and m.end() < len(line) and line[:m.start()].strip() for m in gaps)
+    for m in gaps + [None]:
+        end = m.start() if m else len(line)
+        chunk = line[pos:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            if celled:  # a line of cells: a number and a text joined by one space are two cells
+                out.extend(_split_boundaries(pos + lead, chunk.strip()))
+            else:
+                out.append(Token(pos + lead, pos + lead + len(chunk.strip()), chunk.strip()))
+        pos = m.end() if m else end
+    return out
+
+
+def _kind(line, settings):
+    """'blank', 'caption' (title, 编制/单位 or note line), 'prose', 'data' (cells with a number), 'cells',
+    or 'foreign' (a line of the tab and pipe layouts)."""
+    text = line.replace(FORM_FEED, " ").strip()
+    if "\t" in line or text.startswith("|"):
+        return "foreign"  # a tab or pipe row: another layout's table
+    if not text:
+        return "blank"
+    if CAPTION.search(text) or NOTE.match(text) or text.endswith("表"):
+        return "caption"
+    found = tokens(line, settings)
+    if any(len(t.text) > settings.max_cell_chars for t in found):
+        return "prose"
+    if len(found) >= 2 and any(t.numeric for t in found):
+        return "data"
+    return "cells"
+
+
+def page_furniture(lines, settings=DEFAULT_SETTINGS):
+    """Indexes of page numbers and running headers/footers of a text paged by form feeds."""
+    starts = [0] + [i for i, line in enumerate(lines) if line.startswith(FORM_FEED)]
+    if len(starts) < 3:
+        return set()
+    edges, candidates = Counter(), []
+    for k, first in enumerate(starts):
+        last = (starts[k + 1] if k + 1 < len(starts) else len(lines)) - 1
+        body = [i for i in range(first, last + 1) if lines[i].replace(FORM_FEED, "").strip()]
+        for i in body[:1] + body[-1:]:
+            text = lines[i].replace(FORM_FEED, "").strip()
+            candidates.append((i, text))
+        edges.update({re.sub(r"\d+", "#", text) for i, text in candidates[-2:]})
+    repeated = {t for t, n in edges.items() if n >= settings.running_share * len(starts)}
+    return {i for i, text in candidates
+            if PAGE_NUMBER.match(text) or re.sub(r"\d+", "#", text) in repeated}
+
+
+def _columns(lines, settings):
+    """Column intervals [start, end) from the union of the token extents of the given lines."""
+    spans = sorted((t.start, t.end) for line in lines for t in tokens(line, settings))
+    columns = []
+    for start, end in spans:
+        if columns and start <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], end)
+        else:
+            columns.append([start, end])
+    return [tuple(c) for c in columns]
+
+
+def _distance(token, column):
+    """How far a token lies from a column (0 when they overlap)."""
+    return max(0, column[0] - token.end + 1, token.start - column[1] + 1)
+
+
+def assign(found, columns):
+    """Column index of each token: order-preserving, least total distance (a small dynamic program)."""
+    n, k = len(columns), len(found)
+    if k > n:
+        return None
+    inf = float("inf")
+    cost = [[inf] * (n + 1) for _ in range(k + 1)]
+    cost[0] = [0] * (n + 1)
+    for i in range(1, k + 1):
+        for j in range(i, n + 1):
+            cost[i][j] = min(cost[i][j - 1], cost[i - 1][j - 1] + _distance(found[i - 1], columns[j - 1]))
+    out, j = [], n
+    for i in range(k, 0, -1):
+        while cost[i][j] == cost[i][j - 1] and j > i:
+            j -= 1
+        out.append(j - 1)
+        j -= 1
+    return out[::-1]
+
+
+def _with_header_columns(columns, header_tokens, settings):
+    """Add a column for each main header word far from every column (a column empty in every data row)."""
+    columns = list(columns)
+    for t in header_tokens:
+        if not any(_distance(t, c) <= settings.header_slack for c in columns):
+            columns.append((t.start, t.end))
+    return sorted(columns)
+
+
+def _stacked_columns(columns, header_lines, main_at, settings):
+    """Columns for header words printed over two or more lines ('事业单位' / '经营收入') away from every
+    column: a column no data row fills, headed by a broken word."""
+    far = [(i, t) for k, (i, found) in enumerate(header_lines) if k != main_at for t in found
+           if t.text not in CODE_LEVELS
+           and not any(_distance(t, c) <= settings.header_slack for c in columns)]
+    added = []
+    for i, t in far:
+        partners = [u for k, u in far if k != i and _distance(t, (u.start, u.end)) == 0]
+        if partners and not any(_distance(t, c) == 0 for c in added):
+            added.append((min([t.start] + [u.start for u in partners]), max([t.end] + [u.end for u in partners])))
+    return sorted(list(columns) + added)
+
+
+def _covered(token, columns):
+    """Indexes of the columns a token overlaps."""
+    return [j for j, c in enumerate(columns) if _distance(token, c) == 0]
+
+
+def _main_line(lines):
+    """Position in ``lines`` ((index, tokens) pairs) of the header line with most cells (the lowest of equals)."""
+    return max(range(len(lines)), key=lambda k: (len(lines[k][1]), k))
+
+
+def header_rows(header, columns, value_columns, settings=DEFAULT_SETTINGS):
+    """Header lines (index, line) to header rows of cell texts.
+
+    The line with most cells is the main header row. A cell printed over several lines (a header
+    word broken into '事业单位' / '经营收入') is joined into the main row when it sits in a column the
+    main line leaves empty, below the main line, or over value columns in the lines joined to the
+    main line without a blank line. Words spanning several columns and group headers above the main
+    line are rows of their own; so are the 类 款 项 code headers."""
+    lines = [(i, tokens(line, settings)) for i, line in header]
+    lines = [(i, found) for i, found in lines if found]
+    if not lines:
+        return []
+    width = len(columns)
+    main_at = _main_line(lines)
+    main_index = lines[main_at][0]
+    main_cols = set(assign(lines[main_at][1], columns) or [])
+    joined = {lines[main_at][0]}
+    for step in (-1, 1):  # the run of lines touching the main line without a blank line
+        k = main_at + step
+        while 0 <= k < len(lines) and abs(lines[k][0] - lines[k - step][0]) == 1:
+            joined.add(lines[k][0])
+            k += step
+    main = [[] for _ in range(width)]
+    rows_above, codes, rows_below = [], [""] * width, []
+    for i, found in lines:
+        own = [""] * width
+        places = assign(found, columns) or [0] * len(found)
+        if i < main_index and sum(1 for j in places if j in value_columns) < 2:
+            joined.discard(i)  # a group header over the value columns, not a broken header row
+        for t, j in zip(found, places):
+            cover = _covered(t, columns) or [j]
+            if t.text in CODE_LEVELS:
+                codes[j] = t.text
+            elif len(cover) > 1 and i != main_index:
+                own[cover[0]] = t.text
+            elif i == main_index or j not in main_cols or i > main_index \
+                    or (i in joined and j in value_columns):
+                main[j].append((i, t.text))
+            else:
+                own[j] = t.text
+        if any(own):
+            (rows_above if i < main_index else rows_below).append(own)
+    out = rows_above + [["".join(text for _, text in sorted(cell)) for cell in main]] + rows_below
+    if any(codes):
+        out.append(codes)
+    return out
+
+
+def _is_code_header(line, settings):
+    return any(t.text in CODE_LEVELS for t in tokens(line, settings))
+
+
+def _table_extent(lines, kinds, first, floor, settings, open_end=False):
+    """(start, end) of the table whose first data line is ``first``: header lines above it, body
+    lines (data, cells, blank; across form feeds when the next page does not start a new table) below."""
+    start, k, seen = first, first - 1, 0
+    while k >= floor and kinds[k] in ("cells", "blank") and seen < settings.max_header_lines:
+        if kinds[k] == "cells" and NUMBERED.match(lines[k].replace(FORM_FEED, " ").strip()) \
+                and len(tokens(lines[k], settings)) == 1:
+            break  # a numbered heading of the text above the table
+        if kinds[k] != "blank":
+            seen += 1
+            start = k
+        if lines[k].startswith(FORM_FEED):
+            break
+        k -= 1
+    end, k = first + 1, first + 1
+    while k < len(lines) and kinds[k] in ("cells", "blank", "data", "furniture"):
+        if kinds[k] == "data":
+            end = k + 1
+        elif kinds[k] == "cells" and (open_end or _next_data(kinds, k) is not None):
+            end = k + 1
+        k += 1
+    return start, end
+
+
+def _next_data(kinds, k):
+    """Index of the next data line after k when only cell and blank lines come between, else None."""
+    for j in range(k + 1, len(kinds)):
+        if kinds[j] == "data":
+            return j
+        if kinds[j] not in ("cells", "blank", "furniture"):
+            return None
+    return None
+
+
+def _parts(lines, start, end, drop):
+    """The table's lines split into page parts: lists of (index, line), page furniture left out."""
+    parts = [[]]
+    for i in range(start, end):
+        if lines[i].startswith(FORM_FEED) and parts[-1]:
+            parts.append([])
+        if i not in drop and lines[i].replace(FORM_FEED, "").strip():
+            parts[-1].append((i, lines[i]))
+    return [p for p in parts if p]
+
+
+def _header_split(part, settings):
+    """(header lines, body lines) of one page part: the header is what comes before the first data line."""
+    for k, (_, line) in enumerate(part):
+        if _kind(line, settings) == "data":
+            return part[:k], part[k:]
+    return part, []
+
+
+def _signature(part_lines, settings):
+    return [[t.text for t in tokens(line, settings)] for _, line in part_lines]
+
+
+def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
+    """An AlignedTable from lines [start, end): header rows, then one row per body line; a page
+    part repeating the first part's header has that header dropped."""
+    parts = _parts(lines, start, end, drop)
+    header, body = _header_split(parts[0], settings)
+    body_parts = [body]
+    signature = _signature(header, settings)
+    for part in parts[1:]:
+        head, rest = _header_split(part, settings)
+        if head and _signature(head, settings) == signature:
+            body_parts.append(rest)
+        else:
+            body_parts.append(part)
+    data_lines = [line for _, line in body_parts[0] if _kind(line, settings) == "data"] or \
+        [line for _, line in header]
+    columns = _columns(data_lines, settings)
+    header_lines = [(i, tokens(line, settings)) for i, line in header]
+    header_lines = [(i, found) for i, found in header_lines if found]
+    header_tokens = [t for t in header_lines[_main_line(header_lines)][1]
+                     if t.text not in CODE_LEVELS] if header_lines else []
+    numeric_cols = _numeric_columns(data_lines, columns, settings)
+    columns = _with_header_columns(columns, header_tokens, settings)
+    if header_lines:
+        columns = _stacked_columns(columns, header_lines, _main_line(header_lines), settings)
+    value_columns = {j for j, c in enumerate(columns) if c in numeric_cols or c not in _columns(data_lines, settings)}
+    rows = [(header[0][0] if header else start, cells) for cells in
+            header_rows(header, columns, value_columns, settings)]
+    n_header = len(rows)
+    for k, part in enumerate(body_parts):
+        part_columns = columns
+        if k:  # a later page lays its columns out again: map them onto the first page's by order
+            page_data = [line for _, line in part if _kind(line, settings) == "data"]
+            own = _columns(page_data, settings)
+            if own and len(own) != len(_columns(data_lines, settings)):
+                part_columns = _mapped_columns(own, columns)
+            elif own:
+                part_columns = _replace_data_columns(columns, own, data_lines, settings)
+        for i, line in part:
+            found = tokens(line, settings)
+            places = assign(found, part_columns)
+            if places is None:
+                cells = [t.text for t in found]
+            else:
+                cells = [""] * len(columns)
+                for t, j in zip(found, places):
+                    cells[j] = (cells[j] + t.text) if cells[j] else t.text
+            rows.append((i, cells))
+    return AlignedTable(start=start, end=end, rows=rows, n_header=n_header)
+
+
+def _numeric_columns(data_lines, columns, settings):
+    """The columns whose data cells are numbers."""
+    counts = Counter()
+    for line in data_lines:
+        found = tokens(line, settings)
+        for t, j in zip(found, assign(found, columns) or []):
+            counts[(j, t.numeric)] += 1
+    return {c for j, c in enumerate(columns) if counts[(j, True)] > counts[(j, False)]}
+
+
+def _replace_data_columns(columns, own, data_lines, settings):
+    """The table's columns with the first page's data columns replaced by this page's (same count)."""
+    first = _columns(data_lines, settings)
+    mapping = dict(zip(first, own))
+    return [mapping.get(c, c) for c in columns]
+
+
+def _mapped_columns(own, columns):
+    """A later page's columns onto the table's: its k-th data column is the table's k-th."""
+    out = list(columns)
+    for k, c in enumerate(own[:len(columns)]):
+        out[k] = c
+    return out
+
+
+def find_tables(lines, settings=DEFAULT_SETTINGS, drop=None):
+    """The space-aligned tables of a text's lines, in order (see AlignedTable)."""
+    if not any(re.search(r"\S {%d,}\S" % settings.min_gap, line) for line in lines):
+        return []
+    drop = page_furniture(lines, settings) if drop is None else drop
+    kinds = ["furniture" if i in drop else _kind(line, settings) for i, line in enumerate(lines)]
+    tables, i, floor = [], 0, 0
+    while i < len(lines):
+        after_caption = (kinds[i] == "cells" and i > 0 and UNIT_CAPTION.search(lines[i - 1])
+                         and _header_block(kinds, i, settings))
+        if kinds[i] != "data" and not after_caption:
+            i += 1
+            continue
+        start, end = _table_extent(lines, kinds, i, floor, settings, open_end=bool(after_caption))
+        data = sum(1 for k in range(start, end) if kinds[k] == "data")
+        if data >= settings.min_data_lines or after_caption:
+            tables.append(build_table(lines, start, end, drop, settings))
+            i = floor = end
+        else:
+            i += 1
+    return tables
+
+
+def _header_block(kinds, i, settings):
+    """Whether the lines from i hold at least ``min_header_cells`` lines of cells before any prose."""
+    found = 0
+    for kind in kinds[i:]:
+        if kind not in ("cells", "data", "blank", "furniture"):
+            break
+        found += kind != "blank"
+    return found >= settings.min_header_lines
