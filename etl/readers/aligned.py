@@ -37,6 +37,7 @@ class AlignedSettings:
     max_header_lines: int = 10    # non-blank lines above the first data line that can be its header
     running_share: float = 0.5    # a page-top/bottom line on this share of pages is a running header
     min_header_lines: int = 2     # a table under a 单位 caption has at least this many lines of cells
+    new_column_cost: int = 8      # a header word further than this from its column heads a column of its own
     header_slack: int = 2         # a header word this close to a column (in characters) heads it
 
 
@@ -66,12 +67,14 @@ class AlignedTable:
 
 
 def _split_boundaries(start, chunk):
-    """Split a chunk at single spaces between a number and text ('31,214,205.80 一、一般公共服务支出')."""
+    """Split a chunk at single spaces between a number and text ('31,214,205.80 一、一般公共服务支出')
+    or between two numbers ('21,170,337.81 21,170,337.81')."""
     words = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", chunk)]
     groups = [[words[0]]]
     for prev, word in zip(words, words[1:]):
         a, b = prev[1], word[1]
-        if (AMOUNT.fullmatch(a) and CJK.search(b)) or (AMOUNT.fullmatch(b) and CJK.search(a)):
+        if (AMOUNT.fullmatch(a) and (CJK.search(b) or AMOUNT.fullmatch(b))) or \
+                (AMOUNT.fullmatch(b) and CJK.search(a)):
             groups.append([word])
         else:
             groups[-1].append(word)
@@ -173,12 +176,32 @@ def assign(found, columns):
 
 
 def _with_header_columns(columns, header_tokens, settings):
-    """Add a column for each main header word far from every column (a column empty in every data row)."""
-    columns = list(columns)
-    for t in header_tokens:
-        if not any(_distance(t, c) <= settings.header_slack for c in columns):
-            columns.append((t.start, t.end))
-    return sorted(columns)
+    """Add a column for each main header word that fits no column in order (a column empty in every
+    data row): an order-preserving fit where a word may open a column of its own at a fixed cost."""
+    n, k = len(columns), len(header_tokens)
+    inf = float("inf")
+    cost = [[inf] * (n + 1) for _ in range(k + 1)]
+    move = [[None] * (n + 1) for _ in range(k + 1)]
+    for j in range(n + 1):
+        cost[0][j] = 0
+    for i in range(1, k + 1):
+        for j in range(n + 1):
+            options = [(cost[i - 1][j] + settings.new_column_cost, "new")]
+            if j:
+                options.append((cost[i][j - 1], "skip"))
+                options.append((cost[i - 1][j - 1] + _distance(header_tokens[i - 1], columns[j - 1]), "match"))
+            cost[i][j], move[i][j] = min(options, key=lambda o: o[0])
+    added, i, j = [], k, n
+    while i > 0:
+        step = move[i][j]
+        if step == "new":
+            added.append((header_tokens[i - 1].start, header_tokens[i - 1].end))
+            i -= 1
+        elif step == "skip":
+            j -= 1
+        else:
+            i, j = i - 1, j - 1
+    return sorted(list(columns) + added)
 
 
 def _stacked_columns(columns, header_lines, main_at, settings):
