@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from etl.normalise import parse_decimal
+from etl.readers.wrapped import centred, code_columns, join_pieces, join_text
 
 FORM_FEED = "\f"
 AMOUNT = re.compile(r"-?\d[\d,]*\.\d+|-?\d{1,3}(?:,\d{3})+")
@@ -263,8 +264,7 @@ def header_rows(header, columns, value_columns, settings=DEFAULT_SETTINGS):
                 codes[j] = t.text
             elif len(cover) > 1 and i != main_index:
                 own[cover[0]] = t.text
-            elif i == main_index or j not in main_cols or i > main_index \
-                    or (i in joined and j in value_columns):
+            elif i >= main_index or (i in joined and (j not in main_cols or j in value_columns)):
                 main[j].append((i, t.text))
             else:
                 own[j] = t.text
@@ -362,9 +362,10 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
     if header_lines:
         columns = _stacked_columns(columns, header_lines, _main_line(header_lines), settings)
     value_columns = {j for j, c in enumerate(columns) if c in numeric_cols or c not in _columns(data_lines, settings)}
-    rows = [(header[0][0] if header else start, cells) for cells in
-            header_rows(header, columns, value_columns, settings)]
-    n_header = len(rows)
+    tail = _trailing_block(header)
+    header = header[:len(header) - len(tail)]
+    lead = [(i, _cells(line, columns, len(columns), settings), False) for i, line in tail]
+    body_rows = []
     for k, part in enumerate(body_parts):
         part_columns = columns
         if k:  # a later page lays its columns out again: map them onto the first page's by order
@@ -374,17 +375,40 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
                 part_columns = _mapped_columns(own, columns)
             elif own:
                 part_columns = _replace_data_columns(columns, own, data_lines, settings)
-        for i, line in part:
-            found = tokens(line, settings)
-            places = assign(found, part_columns)
-            if places is None:
-                cells = [t.text for t in found]
-            else:
-                cells = [""] * len(columns)
-                for t, j in zip(found, places):
-                    cells[j] = (cells[j] + t.text) if cells[j] else t.text
-            rows.append((i, cells))
+        body_rows.extend((i, _cells(line, part_columns, len(columns), settings), _kind(line, settings) == "data")
+                         for i, line in part)
+    data_rows = [cells for _, cells, data in body_rows if data]
+    codes = code_columns(data_rows)
+    text_cols = [j for j in range(len(columns)) if j not in value_columns and j not in codes]
+    if codes and centred(lead + body_rows, codes, text_cols):
+        body_rows = lead + body_rows
+    else:
+        header = header + [(i, lines[i]) for i, _, _ in lead]
+    rows = [(header[0][0] if header else start, cells) for cells in
+            header_rows(header, columns, value_columns, settings)]
+    n_header = len(rows)
+    rows.extend(join_pieces(body_rows, codes, text_cols))
     return AlignedTable(start=start, end=end, rows=rows, n_header=n_header)
+
+
+def _cells(line, columns, width, settings):
+    """The cell texts of one line in the given columns."""
+    found = tokens(line, settings)
+    places = assign(found, columns)
+    if places is None:
+        return [t.text for t in found] + [""] * (width - len(found))
+    cells = [""] * width
+    for t, j in zip(found, places):
+        cells[j] = join_text(cells[j], t.text)
+    return cells
+
+
+def _trailing_block(header):
+    """The header lines after its last blank line (lines that may be the first row's name pieces)."""
+    for k in range(len(header) - 1, 0, -1):
+        if header[k][0] - header[k - 1][0] > 1:
+            return header[k:]
+    return []
 
 
 def _numeric_columns(data_lines, columns, settings):
