@@ -25,6 +25,7 @@ NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*$")
 NUMBERED = re.compile(r"^(?:第\s*[一二三四五六七八九十\d]+\s*部分|[一二三四五六七八九十]+\s*[、.]|"
                       r"\(\s*[一二三四五六七八九十\d]+\s*\)|\d{1,2}\s*[、.])")
+GLUED_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})([\u4e00-\u9fff].*)$")
 CLASS_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}|\d{2}")
 CODE_LEVELS = ("类", "款", "项")  # the printed names of the classification code columns
 
@@ -39,6 +40,8 @@ class AlignedSettings:
     running_share: float = 0.5    # a page-top/bottom line on this share of pages is a running header
     min_header_lines: int = 2     # a table under a 单位 caption has at least this many lines of cells
     new_column_cost: int = 8      # a header word further than this from its column heads a column of its own
+    bridge_max: int = 1           # a stretch covered by this few tokens between two well-filled columns ...
+    bridge_support: int = 3       # ... (each covered by this many) separates them
     header_slack: int = 2         # a header word this close to a column (in characters) heads it
 
 
@@ -79,8 +82,15 @@ def _split_boundaries(start, chunk):
             groups.append([word])
         else:
             groups[-1].append(word)
-    return [Token(g[0][0], g[-1][0] + len(g[-1][1]), chunk[g[0][0] - start:g[-1][0] - start + len(g[-1][1])])
-            for g in groups]
+    out = []
+    for g in groups:
+        at, text = g[0][0], chunk[g[0][0] - start:g[-1][0] - start + len(g[-1][1])]
+        glued = GLUED_CODE.match(text)  # '30207邮电费': a code printed against its name
+        if glued:
+            out.append(Token(at, at + glued.end(1), glued.group(1)))
+            at, text = at + glued.start(2), glued.group(2)
+        out.append(Token(at, at + len(text), text))
+    return out
 
 
 def tokens(line, settings=DEFAULT_SETTINGS):
@@ -140,15 +150,45 @@ def page_furniture(lines, settings=DEFAULT_SETTINGS):
 
 
 def _columns(lines, settings):
-    """Column intervals [start, end) from the union of the token extents of the given lines."""
-    spans = sorted((t.start, t.end) for line in lines for t in tokens(line, settings))
-    columns = []
-    for start, end in spans:
-        if columns and start <= columns[-1][1]:
-            columns[-1][1] = max(columns[-1][1], end)
+    """Column intervals [start, end) from the union of the token extents of the given lines; a union
+    held together only by a few wide tokens (a total's label across the code and name columns) is
+    split where those tokens alone cover it."""
+    found = [t for line in lines for t in tokens(line, settings)]
+    out = []
+    for numeric in (True, False):  # numbers and texts apart: a shifted label does not join two columns
+        spans = sorted((t.start, t.end) for t in found if t.numeric == numeric)
+        columns = []
+        for start, end in spans:
+            if columns and start <= columns[-1][1]:
+                columns[-1][1] = max(columns[-1][1], end)
+            else:
+                columns.append([start, end])
+        cover = Counter(x for start, end in spans for x in range(start, end))
+        for start, end in columns:
+            out.extend(_split_bridged(start, end, cover, settings))
+    return sorted(out)
+
+
+def _split_bridged(start, end, cover, settings):
+    """[start, end) split at runs covered by at most ``bridge_max`` tokens between two parts each
+    covered by at least ``bridge_support`` tokens somewhere."""
+    parts, left = [], start
+    x = start
+    while x < end:
+        if cover[x] <= settings.bridge_max:
+            run_end = x
+            while run_end < end and cover[run_end] <= settings.bridge_max:
+                run_end += 1
+            strong_left = max((cover[y] for y in range(left, x)), default=0) >= settings.bridge_support
+            strong_right = max((cover[y] for y in range(run_end, end)), default=0) >= settings.bridge_support
+            if strong_left and strong_right:
+                parts.append((left, x))
+                left = run_end
+            x = run_end
         else:
-            columns.append([start, end])
-    return [tuple(c) for c in columns]
+            x += 1
+    parts.append((left, end))
+    return parts
 
 
 def _distance(token, column):
@@ -176,7 +216,7 @@ def assign(found, columns):
     return out[::-1]
 
 
-def _with_header_columns(columns, header_tokens, settings):
+def _with_header_columns(columns, header_tokens, settings, code_cols=frozenset()):
     """Add a column for each main header word that fits no column in order (a column empty in every
     data row): an order-preserving fit where a word may open a column of its own at a fixed cost."""
     n, k = len(columns), len(header_tokens)
@@ -190,7 +230,10 @@ def _with_header_columns(columns, header_tokens, settings):
             options = [(cost[i - 1][j] + settings.new_column_cost, "new")]
             if j:
                 options.append((cost[i][j - 1], "skip"))
-                options.append((cost[i - 1][j - 1] + _distance(header_tokens[i - 1], columns[j - 1]), "match"))
+                far = _distance(header_tokens[i - 1], columns[j - 1])
+                if far and columns[j - 1] in code_cols:
+                    far = settings.new_column_cost + 1  # a code column is headed only by a word over it
+                options.append((cost[i - 1][j - 1] + far, "match"))
             cost[i][j], move[i][j] = min(options, key=lambda o: o[0])
     added, i, j = [], k, n
     while i > 0:
@@ -358,7 +401,9 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
     header_tokens = [t for t in header_lines[_main_line(header_lines)][1]
                      if t.text not in CODE_LEVELS] if header_lines else []
     numeric_cols = _numeric_columns(data_lines, columns, settings)
-    columns = _with_header_columns(columns, header_tokens, settings)
+    data_cells = [_cells(line, columns, len(columns), settings) for line in data_lines]
+    coded = {columns[j] for j in code_columns(data_cells, leading=False)}
+    columns = _with_header_columns(columns, header_tokens, settings, coded)
     if header_lines:
         columns = _stacked_columns(columns, header_lines, _main_line(header_lines), settings)
     value_columns = {j for j, c in enumerate(columns) if c in numeric_cols or c not in _columns(data_lines, settings)}

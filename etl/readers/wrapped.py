@@ -21,17 +21,19 @@ def join_text(first, second):
     return first + " " + second
 
 
-def code_columns(data_rows):
-    """Leading columns holding classification codes in at least half of the data rows."""
+def code_columns(data_rows, leading=True):
+    """Columns holding classification codes in at least half of the data rows: the leading ones
+    (``leading``), or all."""
     if not data_rows:
         return []
     width = max(len(cells) for cells in data_rows)
     out = []
     for j in range(width):
         codes = sum(1 for cells in data_rows if j < len(cells) and CLASS_CODE.fullmatch(cells[j]))
-        if codes * 2 < len(data_rows):
+        if codes * 2 >= len(data_rows):
+            out.append(j)
+        elif leading:
             break
-        out.append(j)
     return out
 
 
