@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from etl.normalise import parse_decimal
-from etl.readers.wrapped import centred, code_columns, join_pieces, join_text
+from etl.readers.wrapped import centred, code_columns, is_piece, join_pieces, join_text
 
 FORM_FEED = "\f"
 AMOUNT = re.compile(r"-?\d[\d,]*\.\d+|-?\d{1,3}(?:,\d{3})+")
@@ -299,7 +299,8 @@ def header_rows(header, columns, value_columns, settings=DEFAULT_SETTINGS):
     for i, found in lines:
         own = [""] * width
         places = assign(found, columns) or [0] * len(found)
-        if i < main_index and sum(1 for j in places if j in value_columns) < 2:
+        over = [j for j in places if j in value_columns]
+        if i < main_index and len(over) < 2 and all(j in main_cols for j in over):
             joined.discard(i)  # a group header over the value columns, not a broken header row
         for t, j in zip(found, places):
             cover = _covered(t, columns) or [j]
@@ -313,10 +314,29 @@ def header_rows(header, columns, value_columns, settings=DEFAULT_SETTINGS):
                 own[j] = t.text
         if any(own):
             (rows_above if i < main_index else rows_below).append(own)
-    out = rows_above + [["".join(text for _, text in sorted(cell)) for cell in main]] + rows_below
+    main_row = ["".join(text for _, text in sorted(cell)) for cell in main]
+    _lift_value_headers(rows_above, main_row, value_columns)
+    out = rows_above + [main_row] + rows_below
     if any(codes):
         out.append(codes)
     return out
+
+
+def _lift_value_headers(rows_above, main_row, value_columns):
+    """Place header cells as a ruled grid has them (in place): a group word alone over the stub
+    columns (项目) heads all of them, so it sits in the first; when that group row has nothing over
+    the value columns, the value headers are printed across the whole header and belong to its top row."""
+    if not rows_above:
+        return
+    stub = [j for j in range(len(main_row)) if j < min(value_columns, default=len(main_row))]
+    top = rows_above[0]
+    words = [j for j in stub if top[j]]
+    if len(words) == 1 and words[0] != 0:
+        top[0], top[words[0]] = top[words[0]], ""
+    if len(words) == 1 and sum(1 for c in top if c) == 1:
+        for j in value_columns:
+            if j < len(main_row) and main_row[j]:
+                top[j], main_row[j] = main_row[j], ""
 
 
 def _is_code_header(line, settings):
@@ -406,7 +426,9 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
     columns = _with_header_columns(columns, header_tokens, settings, coded)
     if header_lines:
         columns = _stacked_columns(columns, header_lines, _main_line(header_lines), settings)
-    value_columns = {j for j, c in enumerate(columns) if c in numeric_cols or c not in _columns(data_lines, settings)}
+    data_columns = _columns(data_lines, settings)
+    value_columns = {j for j, c in enumerate(columns)
+                     if c not in coded and (c in numeric_cols or c not in data_columns)}
     tail = _trailing_block(header)
     header = header[:len(header) - len(tail)]
     lead = [(i, _cells(line, columns, len(columns), settings), False) for i, line in tail]
@@ -425,6 +447,11 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
     data_rows = [cells for _, cells, data in body_rows if data]
     codes = code_columns(data_rows)
     text_cols = [j for j in range(len(columns)) if j not in value_columns and j not in codes]
+    pieces = len(lead)
+    while pieces and is_piece(lead[pieces - 1][1], codes, text_cols):
+        pieces -= 1
+    header = header + [(i, lines[i]) for i, _, _ in lead[:pieces]]
+    lead = lead[pieces:]  # name pieces printed above the first row
     if codes and centred(lead + body_rows, codes, text_cols):
         body_rows = lead + body_rows
     else:
