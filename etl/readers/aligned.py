@@ -155,18 +155,37 @@ def _columns(lines, settings):
     split where those tokens alone cover it."""
     found = [t for line in lines for t in tokens(line, settings)]
     out = []
-    for numeric in (True, False):  # numbers and texts apart: a shifted label does not join two columns
-        spans = sorted((t.start, t.end) for t in found if t.numeric == numeric)
-        columns = []
-        for start, end in spans:
-            if columns and start <= columns[-1][1]:
-                columns[-1][1] = max(columns[-1][1], end)
-            else:
-                columns.append([start, end])
+    # texts apart from numbers, codes apart from amounts: a shifted cell does not join two columns
+    for kinds in (("text",), ("code", "amount")):
+        unions = [_union([t for t in found if _token_kind(t) == kind]) for kind in kinds]
+        spans = sorted((t.start, t.end) for t in found if _token_kind(t) in kinds)
         cover = Counter(x for start, end in spans for x in range(start, end))
-        for start, end in columns:
+        for start, end in _union_spans(sorted(c for union in unions for c in union), touching=False):
             out.extend(_split_bridged(start, end, cover, settings))
     return sorted(out)
+
+
+def _token_kind(token):
+    """'code' (a classification code), 'amount' (another number) or 'text'."""
+    if CLASS_CODE.fullmatch(token.text):
+        return "code"
+    return "amount" if token.numeric else "text"
+
+
+def _union(found):
+    """The union of token extents, as sorted [start, end) intervals."""
+    return _union_spans(sorted((t.start, t.end) for t in found))
+
+
+def _union_spans(spans, touching=True):
+    """Sorted intervals merged where they overlap (or touch, with ``touching``)."""
+    columns = []
+    for start, end in spans:
+        if columns and (start <= columns[-1][1] if touching else start < columns[-1][1]):
+            columns[-1][1] = max(columns[-1][1], end)
+        else:
+            columns.append([start, end])
+    return [tuple(c) for c in columns]
 
 
 def _split_bridged(start, end, cover, settings):
