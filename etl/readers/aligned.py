@@ -42,6 +42,8 @@ class AlignedSettings:
     new_column_cost: int = 8      # a header word further than this from its column heads a column of its own
     bridge_max: int = 1           # a stretch covered by this few tokens between two well-filled columns ...
     bridge_support: int = 3       # ... (each covered by this many) separates them
+    min_column_support: int = 2   # in a table of this many data lines a text column has two cells or more
+    kind_mismatch_cost: int = 20  # a later page's column of another kind than the table's is this far
     header_slack: int = 2         # a header word this close to a column (in characters) heads it
 
 
@@ -162,6 +164,11 @@ def _columns(lines, settings):
         cover = Counter(x for start, end in spans for x in range(start, end))
         for start, end in _union_spans(sorted(c for union in unions for c in union), touching=False):
             out.extend(_split_bridged(start, end, cover, settings))
+    texts = [t for t in found if _token_kind(t) == "text"]
+    lone = [c for c in out if sum(1 for t in texts if _distance(t, c) == 0) == 1
+            and not any(_distance(t, c) == 0 for t in found if _token_kind(t) != "text")]
+    if len(lines) >= settings.min_column_support and len(out) > len(lone):
+        out = [c for c in out if c not in lone]  # a lone label (a centred 总计) joins its neighbour
     return sorted(out)
 
 
@@ -215,8 +222,10 @@ def _distance(token, column):
     return max(0, column[0] - token.end + 1, token.start - column[1] + 1)
 
 
-def assign(found, columns):
-    """Column index of each token: order-preserving, least total distance (a small dynamic program)."""
+def assign(found, columns, cost=None):
+    """Column index of each token: order-preserving, least total distance (a small dynamic program);
+    ``cost(token, j)`` replaces the distance to column j."""
+    cost_of = cost or (lambda token, j: _distance(token, columns[j]))
     n, k = len(columns), len(found)
     if k > n:
         return None
@@ -225,7 +234,7 @@ def assign(found, columns):
     cost[0] = [0] * (n + 1)
     for i in range(1, k + 1):
         for j in range(i, n + 1):
-            cost[i][j] = min(cost[i][j - 1], cost[i - 1][j - 1] + _distance(found[i - 1], columns[j - 1]))
+            cost[i][j] = min(cost[i][j - 1], cost[i - 1][j - 1] + cost_of(found[i - 1], j - 1))
     out, j = [], n
     for i in range(k, 0, -1):
         while cost[i][j] == cost[i][j - 1] and j > i:
@@ -452,15 +461,15 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
     header = header[:len(header) - len(tail)]
     lead = [(i, _cells(line, columns, len(columns), settings), False) for i, line in tail]
     body_rows = []
+    kinds = _column_kinds(data_lines, columns, settings)
     for k, part in enumerate(body_parts):
         part_columns = columns
         if k:  # a later page lays its columns out again: map them onto the first page's by order
             page_data = [line for _, line in part if _kind(line, settings) == "data"]
             own = _columns(page_data, settings)
-            if own and len(own) != len(_columns(data_lines, settings)):
-                part_columns = _mapped_columns(own, columns)
-            elif own:
-                part_columns = _replace_data_columns(columns, own, data_lines, settings)
+            if own:
+                part_columns = _page_columns(columns, kinds, own, _column_kinds(page_data, own, settings),
+                                             settings)
         body_rows.extend((i, _cells(line, part_columns, len(columns), settings), _kind(line, settings) == "data")
                          for i, line in part)
     data_rows = [cells for _, cells, data in body_rows if data]
@@ -512,18 +521,30 @@ def _numeric_columns(data_lines, columns, settings):
     return {c for j, c in enumerate(columns) if counts[(j, True)] > counts[(j, False)]}
 
 
-def _replace_data_columns(columns, own, data_lines, settings):
-    """The table's columns with the first page's data columns replaced by this page's (same count)."""
-    first = _columns(data_lines, settings)
-    mapping = dict(zip(first, own))
-    return [mapping.get(c, c) for c in columns]
+def _column_kinds(lines, columns, settings):
+    """Per column, the kind of most of its tokens ('code', 'amount' or 'text')."""
+    counts = [Counter() for _ in columns]
+    for line in lines:
+        found = tokens(line, settings)
+        for t, j in zip(found, assign(found, columns) or []):
+            counts[j][_token_kind(t)] += 1
+    return [c.most_common(1)[0][0] if c else "text" for c in counts]
 
 
-def _mapped_columns(own, columns):
-    """A later page's columns onto the table's: its k-th data column is the table's k-th."""
+def _page_columns(columns, kinds, own, own_kinds, settings):
+    """A later page's own columns put in place of the table's: an order-preserving fit by position
+    where a column of another kind costs ``kind_mismatch_cost``."""
+    as_tokens = [Token(start, end, kind) for (start, end), kind in zip(own, own_kinds)]
+
+    def cost(token, j):
+        return _distance(token, columns[j]) + (settings.kind_mismatch_cost if token.text != kinds[j] else 0)
+
+    places = assign(as_tokens, columns, cost)
+    if places is None:
+        return columns
     out = list(columns)
-    for k, c in enumerate(own[:len(columns)]):
-        out[k] = c
+    for (start, end), j in zip(own, places):
+        out[j] = (start, end)
     return out
 
 
