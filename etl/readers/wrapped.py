@@ -22,15 +22,15 @@ def join_text(first, second):
 
 
 def code_columns(data_rows, leading=True):
-    """Columns holding classification codes in at least half of the data rows: the leading ones
-    (``leading``), or all."""
+    """Columns whose filled cells are all classification codes (201, 06, 2080505), in at least one
+    data row: the leading ones (``leading``), or all."""
     if not data_rows:
         return []
     width = max(len(cells) for cells in data_rows)
     out = []
     for j in range(width):
-        codes = sum(1 for cells in data_rows if j < len(cells) and CLASS_CODE.fullmatch(cells[j]))
-        if codes * 2 >= len(data_rows):
+        filled = [cells[j] for cells in data_rows if j < len(cells) and cells[j]]
+        if filled and all(CLASS_CODE.fullmatch(c) for c in filled):
             out.append(j)
         elif leading:
             break
