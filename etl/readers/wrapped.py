@@ -59,33 +59,58 @@ def join_pieces(rows, code_cols, text_cols):
     """Rows (index, cells, is_data) with piece rows joined into their data rows; returns (index, cells).
 
     Top aligned: pieces continue the row above. Centred: the pieces between two rows are split so
-    that each row has as many pieces below its line as above it."""
+    that each row has about as many pieces above its line as below it, and a row printing no name on
+    its own line gets at least one (see ``_centred_splits``)."""
     if not code_cols or not text_cols:
         return [(i, cells) for i, cells, _ in rows]
-    mode_centred = centred(rows, code_cols, text_cols)
-    out, pending, above = [], [], 0  # pending: pieces not yet given to a row
-
-    def add(target, piece, before):
-        for j in text_cols:
-            if j < len(piece) and piece[j]:
-                target[j] = join_text(piece[j], target[j]) if before else join_text(target[j], piece[j])
-
+    units, gaps = [], [[]]  # gaps[k]: the pieces before unit k; gaps[-1]: the pieces after the last
     for i, cells, data in rows:
         if not data and is_piece(cells, code_cols, text_cols):
-            pending.append(cells)
-            continue
-        if pending and out:
-            below = len(pending) if not mode_centred or not data else min(above, len(pending))
-            for piece in pending[:below]:
-                add(out[-1][1], piece, before=False)
-            pending = pending[below:]
-        row = list(cells)
-        above = len(pending) if data else 0
-        for piece in reversed(pending):
-            add(row, piece, before=True)
-        pending = []
-        out.append((i, row))
-    for piece in pending:
-        if out:
-            add(out[-1][1], piece, before=False)
+            gaps[-1].append(cells)
+        else:
+            units.append((i, list(cells), data))
+            gaps.append([])
+    if not units:
+        return [(i, cells) for i, cells, _ in rows]
+    if centred(rows, code_cols, text_cols):
+        needs = [data and any(cells[j] for j in code_cols) and not any(cells[j] for j in text_cols)
+                 for _, cells, data in units]
+        below = _centred_splits([len(g) for g in gaps], needs)
+    else:
+        below = [len(g) for g in gaps[1:]]
+    out = []
+    for k, (i, cells, _) in enumerate(units):
+        above = gaps[k][below[k - 1]:] if k else gaps[0]
+        for piece in reversed(above):
+            _add(cells, piece, text_cols, before=True)
+        for piece in gaps[k + 1][:below[k]]:
+            _add(cells, piece, text_cols, before=False)
+        out.append((i, cells))
     return out
+
+
+def _add(cells, piece, text_cols, before):
+    for j in text_cols:
+        if j < len(piece) and piece[j]:
+            cells[j] = join_text(piece[j], cells[j]) if before else join_text(cells[j], piece[j])
+
+
+def _centred_splits(gap_sizes, needs):
+    """For each unit k, how many pieces of the gap after it go below it (the rest go above unit k+1):
+    least total |above - below| over the units, every unit that ``needs`` a name getting one."""
+    n = len(needs)
+    inf = float("inf")
+    # best[a] = (cost so far, splits) with unit k having a pieces above
+    best = {gap_sizes[0]: (0, [])}
+    for k in range(n):
+        after = gap_sizes[k + 1]
+        last = k == n - 1
+        nxt = {}
+        for a, (cost, splits) in best.items():
+            for s in ([after] if last else range(after + 1)):
+                c = cost + abs(a - s) + (inf if needs[k] and a + s == 0 else 0)
+                key = 0 if last else after - s
+                if key not in nxt or c < nxt[key][0]:
+                    nxt[key] = (c, splits + [s])
+        best = nxt
+    return min(best.values(), key=lambda v: v[0])[1]
