@@ -20,10 +20,16 @@ from etl.readers import read_file
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PDFS = sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
 KEY = ("item", "source", "exptype", "comparison", "code", "level", "value")
-# pdftotext prints the right half of these tables on other lines than their rows (the layout breaks
-# their rows apart): their economic items cannot be read back from the text.
-BROKEN_LAYOUT = {("shanghai-putuo-guihua-ziyuan-2024-bumen-juesuan.pdf", "economic_expenditure")}
-TABLE_ITEMS = ("functional_expenditure", "economic_expenditure")
+GROUPS = {"functional": {"functional_expenditure"}, "economic": {"economic_expenditure"}}
+# Known differences, each with its cause; their tests are strict xfails (they fail when fixed).
+KNOWN = {
+    ("shanghai-putuo-guihua-ziyuan-2024-bumen-juesuan.pdf", "economic"):
+        "row 30108 of the three-block 基本支出 table: its name is printed above and below its line and "
+        "pdftotext shifts the right half of the table's rows, so its amount lands in the name column",
+    ("shanghai-putuo-guihua-ziyuan-2024-bumen-juesuan.pdf", "other"):
+        "the PDF reader joins '其中：货物采购金额 122.43' to the line before and reads 122.43 as the "
+        "procurement total; the text keeps it on its own line",
+}
 
 
 def figures(document):
@@ -49,32 +55,29 @@ def read_both(tmp_path_factory):
     return read
 
 
-def _split(counter, items):
-    return Counter({k: n for k, n in counter.items() if k[0] in items})
+def _group(counter, group):
+    """The figures of one group: 'functional', 'economic' or 'other' (totals, 三公, narrative ...)."""
+    table_items = set().union(*GROUPS.values())
+    keep = (lambda item: item in GROUPS[group]) if group in GROUPS else (lambda item: item not in table_items)
+    return Counter({k: n for k, n in counter.items() if keep(k[0])})
 
 
 def _cases():
     for name in PDFS:
-        for items in TABLE_ITEMS:
-            marks = [pytest.mark.xfail(strict=True, reason="pdftotext breaks the table's rows apart")] \
-                if (name, items) in BROKEN_LAYOUT else []
-            yield pytest.param(name, items, marks=marks, id=f"{name}-{items}")
+        for group in (*GROUPS, "other"):
+            reason = KNOWN.get((name, group))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(name, group, marks=marks, id=f"{name}-{group}")
 
 
 @pytest.mark.skipif(not PDFS, reason=f"no corpus PDFs at {CORPUS}")
-@pytest.mark.parametrize("name,items", list(_cases()))
-def test_classification_items_are_the_same_from_pdf_and_text(read_both, name, items):
+@pytest.mark.parametrize("name,group", list(_cases()))
+def test_same_figures_from_pdf_and_from_its_text(read_both, name, group):
     pdf, text = read_both(name)
-    assert _split(figures(text), {items}) == _split(figures(pdf), {items})
-
-
-@pytest.mark.skipif(not PDFS, reason=f"no corpus PDFs at {CORPUS}")
-@pytest.mark.parametrize("name", PDFS)
-def test_all_other_figures_are_the_same_from_pdf_and_text(read_both, name):
-    """Totals, 三公, narrative figures ...: every figure that is not a classification item."""
-    pdf, text = read_both(name)
-    others = set(k[0] for k in figures(pdf) + figures(text)) - set(TABLE_ITEMS)
-    assert _split(figures(text), others) == _split(figures(pdf), others)
+    expected = _group(figures(pdf), group)
+    assert _group(figures(text), group) == expected
+    if group in GROUPS and "template" not in name:
+        assert sum(expected.values()) > 10  # the comparison is about real tables
 
 
 @pytest.mark.skipif(not PDFS, reason=f"no corpus PDFs at {CORPUS}")
@@ -95,8 +98,7 @@ def test_tables_have_the_same_captions_and_data_rows(read_both, name):
     pdf_tables, text_tables = tables(pdf), tables(text)
     assert [t[:2] for t in text_tables] == [t[:2] for t in pdf_tables]
     same = [a == b for a, b in zip(text_tables, pdf_tables)]
-    broken = {n for n, items in BROKEN_LAYOUT if n == name}
-    assert sum(same) >= len(pdf_tables) - len(broken)
+    assert sum(same) >= len(pdf_tables) - TABLES_DIFFERENT.get(name, 0)
 
 
 def _number(cell):

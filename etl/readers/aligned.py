@@ -387,6 +387,8 @@ def _table_extent(lines, kinds, first, floor, settings, open_end=False):
         k -= 1
     end, k = first + 1, first + 1
     while k < len(lines) and kinds[k] in ("cells", "blank", "data", "furniture"):
+        if open_end and lines[k].startswith(FORM_FEED):
+            break  # a table of headers only ends with its page
         if kinds[k] == "data":
             end = k + 1
         elif kinds[k] == "cells" and (open_end or _next_data(kinds, k) is not None):
@@ -487,8 +489,19 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
     rows = [(header[0][0] if header else start, cells) for cells in
             header_rows(header, columns, value_columns, settings)]
     n_header = len(rows)
-    rows.extend(join_pieces(body_rows, codes, text_cols))
+    rows.extend((i, _stub_label_first(cells, codes, text_cols)) for i, cells in join_pieces(body_rows, codes, text_cols))
     return AlignedTable(start=start, end=end, rows=rows, n_header=n_header)
+
+
+def _stub_label_first(cells, codes, text_cols):
+    """A coded table's row without a code whose one label sits in the stub (合计, 总计): the label
+    heads the whole stub, so it is the first cell, as in a ruled grid."""
+    stub = [j for j in range(len(cells)) if j in codes or (j in text_cols and j <= max(codes, default=-1) + 1)]
+    labels = [j for j in stub if cells[j]]
+    if codes and len(labels) == 1 and labels[0] not in codes and labels[0] != 0:
+        cells = list(cells)
+        cells[0], cells[labels[0]] = cells[labels[0]], ""
+    return cells
 
 
 def _cells(line, columns, width, settings):
@@ -556,19 +569,30 @@ def find_tables(lines, settings=DEFAULT_SETTINGS, drop=None):
     kinds = ["furniture" if i in drop else _kind(line, settings) for i, line in enumerate(lines)]
     tables, i, floor = [], 0, 0
     while i < len(lines):
-        after_caption = (kinds[i] == "cells" and i > 0 and UNIT_CAPTION.search(lines[i - 1])
-                         and _header_block(kinds, i, settings))
+        after_caption = kinds[i] == "cells" and _after_unit_caption(lines, kinds, i, floor) \
+            and _header_block(kinds, i, settings)
         if kinds[i] != "data" and not after_caption:
             i += 1
             continue
         start, end = _table_extent(lines, kinds, i, floor, settings, open_end=bool(after_caption))
         data = sum(1 for k in range(start, end) if kinds[k] == "data")
+        if after_caption and data:  # a table with numbers: found from its first data line
+            i += 1
+            continue
         if data >= settings.min_data_lines or after_caption:
             tables.append(build_table(lines, start, end, drop, settings))
             i = floor = end
         else:
             i += 1
     return tables
+
+
+def _after_unit_caption(lines, kinds, i, floor):
+    """Whether the last non-blank line before i (and after ``floor``) is a 单位：元 caption."""
+    k = i - 1
+    while k >= floor and kinds[k] == "blank":
+        k -= 1
+    return k >= floor and bool(UNIT_CAPTION.search(lines[k]))
 
 
 def _header_block(kinds, i, settings):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 FORM_FEED = "\f"
 LEADER = re.compile(r"(?:…{2,}|\.{6,}|·{4,}|-{6,})\s*\d*\s*$")
-NOT_TITLE = re.compile(r"[:：]|表$")
+NOT_TITLE = re.compile(r"[:：]|[。；;，,]$|表$|\d\.\d")  # a title: no colon, no amount, no sentence end
 GAP = re.compile(r"\S {2,}\S")
 
 
