@@ -260,7 +260,7 @@ def _with_header_columns(columns, header_tokens, settings, code_cols=frozenset()
                 options.append((cost[i][j - 1], "skip"))
                 far = _distance(header_tokens[i - 1], columns[j - 1])
                 if far and columns[j - 1] in code_cols:
-                    far = settings.new_column_cost + 1  # a code column is headed only by a word over it
+                    far = settings.new_column_cost + 1  # a code column is headed only by a word at it
                 options.append((cost[i - 1][j - 1] + far, "match"))
             cost[i][j], move[i][j] = min(options, key=lambda o: o[0])
     added, i, j = [], k, n
@@ -293,6 +293,17 @@ def _stacked_columns(columns, header_lines, main_at, settings):
 def _covered(token, columns):
     """Indexes of the columns a token overlaps."""
     return [j for j, c in enumerate(columns) if _distance(token, c) == 0]
+
+
+def _main_words(header_lines, columns):
+    """The main header line's words that may head a column: not 类/款/项, and not the end of a word
+    broken from the line above it ('部门预算经济分类科目' / '编码')."""
+    k = _main_line(header_lines)
+    index, found = header_lines[k]
+    above = [t for i, line in header_lines[:k] if i == index - 1 for t in line]
+    wide = [u for u in above if len(_covered(u, columns)) > 1]
+    return [t for t in found if t.text not in CODE_LEVELS
+            and not any(_distance(t, (u.start, u.end)) == 0 for u in wide)]
 
 
 def _main_line(lines):
@@ -448,8 +459,7 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
     columns = _columns(data_lines, settings)
     header_lines = [(i, tokens(line, settings)) for i, line in header]
     header_lines = [(i, found) for i, found in header_lines if found]
-    header_tokens = [t for t in header_lines[_main_line(header_lines)][1]
-                     if t.text not in CODE_LEVELS] if header_lines else []
+    header_tokens = _main_words(header_lines, columns) if header_lines else []
     numeric_cols = _numeric_columns(data_lines, columns, settings)
     data_cells = [_cells(line, columns, len(columns), settings) for line in data_lines]
     coded = {columns[j] for j in code_columns(data_cells, leading=False)}
