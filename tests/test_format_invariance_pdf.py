@@ -4,6 +4,7 @@ The text is made in the test (poppler's pdftotext, in tmp_path; never stored). F
 as multisets of (item, source, exptype, comparison, code, level, value); the tables themselves are
 compared too (same captions, same data rows)."""
 
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -80,26 +81,76 @@ def test_same_figures_from_pdf_and_from_its_text(read_both, name, group):
         assert sum(expected.values()) > 10  # the comparison is about real tables
 
 
+# Tables whose data rows differ between the PDF grid and the text grid, each with its cause.
+KNOWN_TABLES = {
+    ("shanghai-putuo-guihua-ziyuan-2024-bumen-juesuan.pdf", "一般公共预算财政拨款基本支出决算表"):
+        "pdftotext prints the right half of this three-block table on lines of their own",
+    ("shanghai-putuo-shehui-gongzuobu-2024-bumen-juesuan.pdf", "一般公共预算财政拨款基本支出决算表"):
+        "the codes of the right block's last rows are printed on lines of their own",
+    ("shanghai-putuo-wanli-jiedao-2023-bumen-yusuan.pdf", "2023年部门财政拨款收支预算总表"):
+        "one right-hand label is printed off its row's line",
+    ("shanghai-putuo-wanli-jiedao-2024-bumen-yusuan.pdf", "2024年部门收入预算总表"):
+        "not analysed yet (the figures agree; the rows differ)",
+    ("shanghai-putuo-wanli-jiedao-2024-bumen-yusuan.pdf", "2024年部门支出预算总表"):
+        "not analysed yet (the figures agree; the total row differs)",
+    ("shanghai-putuo-wanli-jiedao-2024-bumen-yusuan.pdf", "2024年部门一般公共预算基本支出部门预算经济分类预算表"):
+        "the total's label stays in the name column (the figures agree)",
+}
+
+
+def _tables(document):
+    """(caption, data rows) of each captioned table: its rows holding a number, cell for cell (empty
+    cells at a row's end left out: a column no row fills may be missing where no header word shows it)."""
+    return [(t.caption, [_trimmed(row) for row in t.grid() if any(_number(c) for c in row)])
+            for t in document.blocks if isinstance(t, Table) and t.caption]
+
+
+def _table_cases():
+    for name in PDFS:
+        yield pytest.param(name, id=name)
+
+
 @pytest.mark.skipif(not PDFS, reason=f"no corpus PDFs at {CORPUS}")
-@pytest.mark.parametrize("name", PDFS)
-def test_tables_have_the_same_captions_and_data_rows(read_both, name):
-    """Grid equality where it matters: the same tables (by caption and money unit) with the same
-    rows of numbers, cell for cell, in PDF grids and in the aligned text's grids."""
+@pytest.mark.parametrize("name", list(_table_cases()))
+def test_tables_have_the_same_data_rows_in_pdf_and_text(read_both, name):
+    """Grid equality where it matters: every PDF table with two or more data rows is found in the
+    text under the same caption, with the same rows of numbers, cell for cell (known exceptions apart)."""
     pdf, text = read_both(name)
+    in_text = {}
+    for caption, rows in _tables(text):
+        in_text.setdefault(caption, []).append(rows)
+    checked = 0
+    for caption, rows in _tables(pdf):
+        if len(rows) < 2:
+            continue  # a table of one row (三公) is read from the narrative as well
+        assert caption in in_text, f"{caption} not found in the text"
+        if (name, caption) not in KNOWN_TABLES:
+            assert rows in in_text[caption], caption
+            checked += 1
+    assert checked or "template" in name
 
-    def tables(document):
-        out = []
-        for t in document.blocks:
-            if isinstance(t, Table) and t.caption:
-                rows = [tuple(row) for row in t.grid() if any(_number(c) for c in row)]
-                out.append((t.caption, t.unit, tuple(rows)))
-        return out
 
-    pdf_tables, text_tables = tables(pdf), tables(text)
-    assert [t[:2] for t in text_tables] == [t[:2] for t in pdf_tables]
-    same = [a == b for a, b in zip(text_tables, pdf_tables)]
-    assert sum(same) >= len(pdf_tables) - TABLES_DIFFERENT.get(name, 0)
+@pytest.mark.skipif(not PDFS, reason=f"no corpus PDFs at {CORPUS}")
+@pytest.mark.parametrize("name,caption", list(KNOWN_TABLES))
+def test_known_table_differences_are_still_there(read_both, name, caption):
+    """The listed exceptions are real (remove one from KNOWN_TABLES when this fails)."""
+    if name not in PDFS:
+        pytest.skip(f"{name} is not in the corpus")
+    pdf, text = read_both(name)
+    rows = next(r for c, r in _tables(pdf) if c == caption)
+    assert rows not in [r for c, r in _tables(text) if c == caption]
+
+
+def _trimmed(row):
+    row = list(row)
+    while row and not row[-1]:
+        row.pop()
+    return tuple(row)
+
+
+AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+")
 
 
 def _number(cell):
-    return bool(cell) and cell.replace(",", "").replace(".", "", 1).lstrip("-").isdigit() and "." in cell
+    """A printed amount ('1,234.50', '2,976,800', '0.00'), the cells a data row holds; codes are not."""
+    return bool(AMOUNT.fullmatch(cell or ""))

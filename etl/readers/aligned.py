@@ -44,6 +44,7 @@ class AlignedSettings:
     bridge_support: int = 3       # ... (each covered by this many) separates them
     min_column_support: int = 2   # in a table of this many data lines a text column has two cells or more
     kind_mismatch_cost: int = 20  # a later page's column of another kind than the table's is this far
+    piece_indent: int = 4         # a line of a cell's text after the table's last row starts this far in
     header_slack: int = 2         # a header word this close to a column (in characters) heads it
 
 
@@ -402,10 +403,17 @@ def _table_extent(lines, kinds, first, floor, settings, open_end=False):
             break  # a table of headers only ends with its page
         if kinds[k] == "data":
             end = k + 1
-        elif kinds[k] == "cells" and (open_end or _next_data(kinds, k) is not None):
-            end = k + 1
+        elif kinds[k] == "cells" and (open_end or _next_data(kinds, k) is not None
+                                      or (end == k and _indented(lines[k], settings))):
+            end = k + 1  # header lines of a later page, or the last row's name going on below it
         k += 1
     return start, end
+
+
+def _indented(line, settings):
+    """Whether a line starts inside the table (a piece of a cell), not at the text margin."""
+    text = line.replace(FORM_FEED, " ")
+    return len(text) - len(text.lstrip()) >= settings.piece_indent
 
 
 def _next_data(kinds, k):
