@@ -199,6 +199,8 @@ def build_table(lines, start, end, drop=frozenset(), settings=DEFAULT_SETTINGS):
             header_rows(header, columns, value_columns, settings)]
     n_header = len(rows)
     rows.extend((i, _stub_label_first(cells, codes, text_cols)) for i, cells in join_pieces(body_rows, codes, text_cols))
+    width = max(len(cells) for _, cells in rows)  # every row as wide as the table
+    rows = [(i, list(cells) + [""] * (width - len(cells))) for i, cells in rows]
     return AlignedTable(start=start, end=end, rows=rows, n_header=n_header)
 
 
