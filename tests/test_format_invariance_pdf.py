@@ -90,9 +90,11 @@ KNOWN_TABLES = {
     ("shanghai-putuo-wanli-jiedao-2023-bumen-yusuan.pdf", "2023年部门财政拨款收支预算总表"):
         "one right-hand label is printed off its row's line",
     ("shanghai-putuo-wanli-jiedao-2024-bumen-yusuan.pdf", "2024年部门收入预算总表"):
-        "not analysed yet (the figures agree; the rows differ)",
+        "the header word 事业单位/经营收入, printed over two lines between two data columns, opens a "
+        "column of its own in the text (one column too many; the figures agree)",
     ("shanghai-putuo-wanli-jiedao-2024-bumen-yusuan.pdf", "2024年部门支出预算总表"):
-        "not analysed yet (the figures agree; the total row differs)",
+        "the total row (合计) stands on a page of its own, which the PDF reader keeps as a table apart "
+        "(its grid has fewer columns); the text joins it to the table",
     ("shanghai-putuo-wanli-jiedao-2024-bumen-yusuan.pdf", "2024年部门一般公共预算基本支出部门预算经济分类预算表"):
         "the total's label stays in the name column (the figures agree)",
 }
