@@ -1,8 +1,12 @@
 """Stage 2, segment: normalised lines to headings, paragraphs and tables, each with its section.
 
-Tables come in three layouts: tab-separated rows, pipe rows (markdown), and one cell per line."""
+Tables come in four layouts: tab-separated rows, pipe rows (markdown), one cell per line, and
+space-aligned columns (as ``pdftotext -layout`` prints them, etl.readers.aligned)."""
 
 import re
+
+from etl.readers.aligned import find_tables, page_furniture
+from etl.readers.layout import is_layout_text, layout_heading_level, right_edges
 
 PART = re.compile(r"^\s*(\*\*)?\s*第\s*[一二三四五六七八九十\d]+\s*部分")
 CHAPTER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*、)\s*\S")
@@ -11,6 +15,7 @@ TABLE_NO = re.compile(r"^\s*表[一二三四五六七八九十\d]+\s*[:：]?\s*$
 PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 HEADING_MAX = 60
+_GAP = re.compile(r"(?<=\S)[ \f]{2,}(?=\S)")  # a layout gap inside a text line reads as one space
 
 
 def _clean(text):
@@ -62,6 +67,9 @@ def segment(lines):
     """Segment normalised lines into a list of blocks (dicts with type, line, section ...)."""
     blocks, path = [], {}
     i, n = 0, len(lines)
+    furniture = page_furniture(lines)
+    aligned = {t.start: t for t in find_tables(lines, drop=furniture)}
+    edges = right_edges(lines) if is_layout_text(lines) else None
 
     def section():
         return " > ".join(path[k] for k in sorted(path))
@@ -83,12 +91,22 @@ def segment(lines):
     while i < n:
         line = lines[i]
         kind = _line_kind(line)
-        if kind == "blank":
+        if kind == "blank" or i in furniture:
             i += 1
             continue
+        if i in aligned:
+            table = aligned[i]
+            title, unit = table_caption()
+            blocks.append({"type": "table", "line": i + 1, "end_line": table.end, "title": title,
+                           "unit": unit, "section": section(), "layout": "aligned",
+                           "rows": [{"line": k + 1, "cells": cells} for k, cells in table.rows]})
+            i = table.end
+            continue
         if kind == "text":
-            marks, text = _markdown_heading(_clean(line))
+            marks, text = _markdown_heading(_clean(_GAP.sub(" ", line) if edges is not None else line))
             level = heading_level(text.lstrip("- ")) or min(marks, 3)
+            if edges is not None:
+                level = layout_heading_level(lines, i, edges[i], level)
             if level and not line.lstrip().startswith("- "):
                 path = {k: v for k, v in path.items() if k < level}
                 path[level] = text
