@@ -36,6 +36,7 @@ class Outcome:
     unchanged: list = field(default_factory=list)
     failed: list = field(default_factory=list)  # source paths
     skipped: list = field(default_factory=list)  # (path, reason)
+    blank: list = field(default_factory=list)  # source paths holding no figures (blank templates)
     removed: list = field(default_factory=list)  # graph IRIs unpublished
     files: int = 0
     quads: int = 0
@@ -54,9 +55,11 @@ class Reporter:
 
 
 def summary_line(name, result):
-    """One line per published document: file, unit, year, phase and counts."""
+    """One line per published document: file, unit, year, phase (and level when it is a unit's own
+    disclosure, 单位预算/决算) and counts."""
     meta = result.get("meta", {})
-    return (f"{name}: {meta.get('unit', '?')} {meta.get('year', '?')} {meta.get('phase', '?')}, "
+    level = f" ({meta['level']})" if meta.get("level") not in (None, "department") else ""
+    return (f"{name}: {meta.get('unit', '?')} {meta.get('year', '?')} {meta.get('phase', '?')}{level}, "
             f"{result['quads']} triples, {result.get('figures', 0)} figures, "
             f"{len(result.get('warnings', []))} warnings")
 
@@ -190,6 +193,10 @@ class Build:
         if outcome["status"] == "no-metadata" and outcome["tables"]:  # e.g. the tables of a disclosure
             self.no_metadata[path] = outcome["error"]
             self.keys[path] = None
+            return
+        if outcome["status"] == "blank":  # reported, not published, not a failure
+            self.outcome.blank.append(path)
+            self.report.line(f"not published: {outcome['error']}", err=True)
             return
         if outcome["status"] != "ok":
             return self.fail([path], outcome["error"])

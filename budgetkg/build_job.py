@@ -134,10 +134,10 @@ def run_job(job):
 
     status "ok" (graph, key, quads, figures, warnings, parts), "no-metadata" (a single file whose
     unit, year or phase cannot be found, with the number of its tables: one holding tables may still
-    join a disclosure of its folder) or "error"."""
+    join a disclosure of its folder), "blank" (no figures at all: a blank template) or "error"."""
     from etl.extract.metadata import MetadataError
     from etl.model import Table
-    from etl.pipeline import process_document
+    from etl.pipeline import BlankDocumentError, process_document
     from etl.read import InputError
 
     outcome = {"id": job["id"], "files": job["files"], "join": job["join"]}
@@ -145,6 +145,8 @@ def run_job(job):
     try:
         document = read_documents(job["files"], job["join"])
         result = process_document(document, job["base"])
+    except BlankDocumentError as exc:
+        return {**outcome, "status": "blank", "error": str(exc)}
     except InputError as exc:
         if isinstance(exc.__cause__, MetadataError) and not job["join"]:
             tables = sum(isinstance(block, Table) for block in document.blocks)
@@ -164,6 +166,6 @@ def run_job(job):
     except OSError as exc:
         return {**outcome, "status": "error", "error": f"cannot write to the build spool {job['spool']}: {exc}"}
     return {**outcome, "status": "ok", "graph": result["graph"],
-            "key": [meta["unit"], meta["year"], meta["phase"]], "meta": meta, "quads": count,
+            "key": [meta["unit"], meta["year"], meta["phase"], meta.get("level")], "meta": meta, "quads": count,
             "figures": result["figures"], "parts": parts, "name": document.name,
             "warnings": [warning_entry(w, document.name) for w in result["warnings"]]}

@@ -24,7 +24,7 @@ def file_sha256(path):
 
 @dataclass
 class BuildState:
-    """graphs: {graph IRI: {"files": [{"path", "sha256"}], "key": [unit, year, phase], "etl", "base",
+    """graphs: {graph IRI: {"files": [{"path", "sha256"}], "key": [unit, year, phase, level], "etl", "base",
     "stem", "quads", "parts": {part: {"size", "sha256"}}, "name"}}."""
     graphs: dict = field(default_factory=dict)
 

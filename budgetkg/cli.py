@@ -151,7 +151,8 @@ def build(paths, store_dir, base, strict, jobs, prune):
         raise click.ClickException(f"{exc}; nothing was published") from exc
     failed = [Path(p) for p in outcome.failed] + [p for p, _ in refused]
     click.echo(f"{len(outcome.published)} published, {len(outcome.unchanged)} unchanged, {len(failed)} failed, "
-               f"{len(skipped)} skipped" + (f", {len(outcome.removed)} removed" if outcome.removed else "")
+               f"{len(skipped)} skipped" + (f", {len(outcome.blank)} without figures" if outcome.blank else "")
+               + (f", {len(outcome.removed)} removed" if outcome.removed else "")
                + f" into {store_dir} ({outcome.quads} quads in store)")
     if failed:
         total = outcome.files + len(refused)

@@ -1,11 +1,11 @@
-"""One disclosure in several files: group the files of one build by unit, year and phase, and join
+"""One disclosure in several files: group the files of one build by unit, year, phase and level, and join
 each group into one Document.
 
 Many units publish the explanation (说明) and the tables (公开表) of one disclosure as separate files.
 Rules (pure functions; `budgetkg build` applies them to the files it is given together):
 
-* the files whose metadata (``etl.extract.metadata``) names the same unit, year and phase form one
-  group;
+* the files whose metadata (``etl.extract.metadata``) names the same unit, year, phase and level
+  (部门 / 单位: a 部门预算 and a 单位预算 of one unit and year are two disclosures) form one group;
 * a file whose metadata cannot be found alone but which holds tables (e.g. the 公开表 without a
   title) joins the group of its folder when exactly one disclosure is given from that folder;
   otherwise it stays alone (and fails as before, naming the file). `budgetkg build` passes only such
@@ -27,12 +27,12 @@ NAME_SEPARATOR = " + "
 
 
 def disclosure_key(document):
-    """(unit, year, phase) of a read Document, or None when its text does not say."""
+    """(unit, year, phase, level) of a read Document, or None when its text does not say."""
     try:
         meta = extract_metadata(document_blocks(document)[0])
     except MetadataError:
         return None
-    return meta["unit"], meta["year"], meta["phase"]
+    return meta["unit"], meta["year"], meta["phase"], meta.get("level")
 
 
 def file_order(path):

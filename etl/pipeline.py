@@ -22,6 +22,11 @@ class ExtractionError(InputError):
     """A readable text that cannot be published as a disclosure (no unit, no figures ...)."""
 
 
+class BlankDocumentError(ExtractionError):
+    """A document that holds no figures at all: a blank template (tables without amounts, or a
+    placeholder unit). Not an error of the input: `budgetkg build` reports it and goes on."""
+
+
 
 
 def locate(records, locations):
@@ -40,8 +45,8 @@ def _no_figures_error(document, blocks, title):
     if not tables and not is_template(title):
         return None
     what = f"{tables} table(s), none with an amount" if tables else "no tables"
-    return ExtractionError(document.path, f"no figures: a blank template? ({what}; title "
-                           f"{title[:60]!r})" if title else f"no figures: a blank template? ({what})")
+    return BlankDocumentError(document.path, f"no figures: a blank template? ({what}; title "
+                              f"{title[:60]!r})" if title else f"no figures: a blank template? ({what})")
 
 
 def _too_few_figures(document, lines, locations, figures):

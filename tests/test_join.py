@@ -39,6 +39,6 @@ def test_join_concatenates_blocks_in_file_name_order_without_lines():
 
 def test_disclosure_key_of_a_seed_and_of_a_text_without_one(seeds_dir, tmp_path):
     assert disclosure_key(read_file(seeds_dir / "002_1387b3e8b115f6e3.txt")) == (
-        "新疆维吾尔自治区喀什地区社会保险管理局", 2021, "budget")
+        "新疆维吾尔自治区喀什地区社会保险管理局", 2021, "budget", "department")
     (tmp_path / "poem.txt").write_text("床前明月光，\n疑是地上霜。\n", encoding="utf-8")
     assert disclosure_key(read_file(tmp_path / "poem.txt")) is None
