@@ -292,6 +292,7 @@ class OxigraphStore(GraphStore):
         self.path = Path(path)
         self.versions = Versions(self.path)
         self._reader = self._writer_lock = self.writing = self.published = None
+        self._bulk_loaded = False
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             if self.versions.is_legacy():
@@ -350,6 +351,7 @@ class OxigraphStore(GraphStore):
                 self._store.remove_graph(ox.NamedNode(iri))
             if data:
                 self._store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
+                self._bulk_loaded = True
         except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
             raise StoreError(f"cannot load the graphs {', '.join(f'<{i}>' for i in graph_iris)}: {exc}") from exc
         return data.count(b"\n") if data else 0
@@ -485,6 +487,8 @@ class OxigraphStore(GraphStore):
         if self._store is None:
             return
         try:
+            if self.writing and publish and self._bulk_loaded:
+                self._store.optimize()  # bulk-loaded SST files make every lookup 2-3x dearer until compacted
             if self.writing:
                 self._store.flush()
             elif self.versions.is_legacy():
