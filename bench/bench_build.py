@@ -78,7 +78,7 @@ def edit_one(corpus):
 
 def extract_only(path):
     """Worker function of the ETL floor: read, extract and map one document; drop the result."""
-    from etl.pipeline import process_file
+    from budgetkg.etl.pipeline import process_file
     return process_file(path)["figures"]
 
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 import pyoxigraph as ox  # noqa: E402
 
 from budgetkg.store import OxigraphStore, TermConverter  # noqa: E402
-from etl.pipeline import process_file  # noqa: E402
+from budgetkg.etl.pipeline import process_file  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 
 GOAL_DOCS_PER_S = 50
@@ -32,7 +32,7 @@ def git_state():
     """The commit the ETL code was measured at, and whether the working tree had changes."""
     def git(*args):
         return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
-    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--", "etl", "budgetkg"))}
+    return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--", "budgetkg"))}
 
 
 def pin_one_core():

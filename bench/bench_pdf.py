@@ -20,9 +20,9 @@ sys.path.insert(0, str(HERE.parent))
 
 import pdfplumber  # noqa: E402
 
-from etl.pipeline import process_document  # noqa: E402
-from etl.read import InputError  # noqa: E402
-from etl.readers import read_file  # noqa: E402
+from budgetkg.etl.pipeline import process_document  # noqa: E402
+from budgetkg.etl.read import InputError  # noqa: E402
+from budgetkg.etl.readers import read_file  # noqa: E402
 
 GOAL_RATIO = 1.5
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE))
 from budgetkg import virtuoso  # noqa: E402
 from budgetkg.remote_store import RemoteStore  # noqa: E402
 from budgetkg.store import OxigraphStore, format_results  # noqa: E402
-from etl.pipeline import process_file  # noqa: E402
+from budgetkg.etl.pipeline import process_file  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 
 QUERIES = sorted((REPO / "queries").glob("cq*.rq"))

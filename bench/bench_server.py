@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 import pyoxigraph as ox  # noqa: E402
 
 from budgetkg.store import Versions  # noqa: E402
-from server.results import serialize  # noqa: E402
+from budgetkg.server.results import serialize  # noqa: E402
 
 QUERIES = {
     "small_select": ("PREFIX bkg: <https://budgetkg.org/def#> SELECT ?doc ?unit WHERE "

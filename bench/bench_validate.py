@@ -15,7 +15,7 @@ from rdflib import Graph  # noqa: E402
 
 from budgetkg import validate_sparql  # noqa: E402
 from budgetkg.validate import ONTOLOGY_FILE, run_shacl, shapes_graph, validate_items  # noqa: E402
-from etl.pipeline import find_documents, process_file  # noqa: E402
+from budgetkg.etl.pipeline import find_documents, process_file  # noqa: E402
 
 
 def items_for(paths):

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 import pyoxigraph as ox  # noqa: E402
 
 from budgetkg.store import TermConverter  # noqa: E402
-from etl.pipeline import process_file  # noqa: E402
+from budgetkg.etl.pipeline import process_file  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 
 CHUNK = 8  # documents per task handed to a pool process
@@ -33,8 +33,8 @@ def etl_commit():
     uncommitted changes there), so that commits elsewhere keep a cached store valid."""
     def git(*args):
         return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
-    dirty = git("status", "--porcelain", "--", "etl", "budgetkg")
-    trees = "-".join(git("rev-parse", "--short", f"HEAD:{path}") for path in ("etl", "budgetkg"))
+    dirty = git("status", "--porcelain", "--", "budgetkg")
+    trees = "-".join(git("rev-parse", "--short", f"HEAD:{path}") for path in ("budgetkg",))
     return trees + ("-dirty" if dirty else "")
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from etl.extract.metadata import extract_metadata  # noqa: E402
-from etl.read import read_document  # noqa: E402
+from budgetkg.etl.extract.metadata import extract_metadata  # noqa: E402
+from budgetkg.etl.read import read_document  # noqa: E402
 
 SEEDS = REPO / "examples"
 SYLLABLES = "安 宝 北 昌 长 川 大 德 东 丰 阜 广 桂 海 和 河 华 淮 惠 吉 嘉 江 金 靖 开 康 乐 临 龙 鹿 洛 眉 绵 南 宁 平 青 庆 泉 山 上 绍 泰 通 威 西 祥 新 兴 阳 宜 永 玉 源 云 泽 肇 镇 中 遵".split()

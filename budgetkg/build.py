@@ -26,7 +26,7 @@ from budgetkg.publish import publish_dumps
 
 BATCH_BYTES = 16 << 20  # N-Quads bytes bulk-loaded at once
 IN_FLIGHT_PER_WORKER = 2
-POOL_PRELOAD = ["budgetkg.build_job", "etl.join", "budgetkg.build_preload"]
+POOL_PRELOAD = ["budgetkg.build_job", "budgetkg.etl.join", "budgetkg.build_preload"]
 
 
 @dataclass
@@ -222,7 +222,7 @@ class Build:
 
     def join_jobs(self):
         """Jobs for the groups of files of one disclosure (etl.join rules) that hold a changed file."""
-        from etl.join import group_files
+        from budgetkg.etl.join import group_files
 
         groups, _ = group_files(self.keys)
         jobs = []

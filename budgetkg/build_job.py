@@ -21,7 +21,7 @@ GZIP_LEVEL = 6
 
 def dump_prefixes():
     """The prefixes written into the Turtle and TriG dumps."""
-    from budgetkg.dumps import STANDARD_PREFIXES
+    from budgetkg.vocab import STANDARD_PREFIXES
     from budgetkg.vocab import PREFIXES
     return {name: str(ns) for name, ns in {**STANDARD_PREFIXES, **PREFIXES}.items()}
 
@@ -123,8 +123,8 @@ def warning_entry(warning, document_name):
 
 def read_documents(files, join):
     """Read the job's files; return the Document to process (joined when several)."""
-    from etl.join import join_documents
-    from etl.readers import read_file
+    from budgetkg.etl.join import join_documents
+    from budgetkg.etl.readers import read_file
     documents = [read_file(path) for path in files]
     return join_documents(documents) if join or len(documents) > 1 else documents[0]
 
@@ -135,10 +135,10 @@ def run_job(job):
     status "ok" (graph, key, quads, figures, warnings, parts), "no-metadata" (a single file whose
     unit, year or phase cannot be found, with the number of its tables: one holding tables may still
     join a disclosure of its folder), "blank" (no figures at all: a blank template) or "error"."""
-    from etl.extract.metadata import MetadataError
-    from etl.model import Table
-    from etl.pipeline import BlankDocumentError, process_document
-    from etl.read import InputError
+    from budgetkg.etl.extract.metadata import MetadataError
+    from budgetkg.etl.model import Table
+    from budgetkg.etl.pipeline import BlankDocumentError, process_document
+    from budgetkg.etl.read import InputError
 
     outcome = {"id": job["id"], "files": job["files"], "join": job["join"]}
     document = None

@@ -2,8 +2,8 @@
 its one-time caches (jieba's dictionaries, about 5 s), so every worker starts with them shared
 (copy-on-write) instead of loading them again. Only the worker pool imports this module."""
 
-from etl import projects
-import etl.pipeline  # noqa: F401  (the extractors and the mapping)
+from budgetkg.etl import projects
+import budgetkg.etl.pipeline  # noqa: F401  (the extractors and the mapping)
 
 projects._tokenizer()
 projects._keyword_extractor()

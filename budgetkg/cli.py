@@ -2,7 +2,6 @@
 
 One click group, `main`; every failure is a clean message and an exit status, never a traceback."""
 
-import gzip
 import os
 import re
 import sys
@@ -11,9 +10,9 @@ from pathlib import Path
 import click
 
 from budgetkg import config
-from budgetkg.dumps import EXPORT_FILE, STANDARD_PREFIXES, graph_file_names, write_atomically  # noqa: F401
+from budgetkg.export import export_dataset
 from budgetkg.remote_store import is_store_url, open_location
-from budgetkg.store import (RDF_FORMATS, FormatError, OxigraphStore, QueryError, StoreError,
+from budgetkg.store import (RDF_FORMATS, FormatError, QueryError, StoreError,
                             default_result_format, format_results)
 
 # the dump helpers live in budgetkg.dumps; imported here for existing callers (server.downloads)
@@ -94,7 +93,7 @@ def available_cpus():
 
 def unsupported_named(documents):
     """Split found documents into (readable, [(path, message)] for named files of no known type)."""
-    from etl.readers import supported_suffixes
+    from budgetkg.etl.readers import supported_suffixes
     readable, refused, suffixes = [], [], set(supported_suffixes())
     for path in documents:
         if path.suffix.lower() not in suffixes:
@@ -122,9 +121,9 @@ def build(paths, store_dir, base, strict, jobs, prune):
     disclosure given together (same unit, year and phase) are joined into one document."""
     from budgetkg.build import Build
     from budgetkg.publish import published_quads
-    from etl.files import find_documents
-    from etl.readers import supported_suffixes
-    from etl.version import etl_version
+    from budgetkg.etl.files import find_documents
+    from budgetkg.etl.readers import supported_suffixes
+    from budgetkg.etl.version import etl_version
 
     base = base if base.endswith("/") else base + "/"
     skipped = []
@@ -185,7 +184,7 @@ def publish_downloads(store):
     """Write the dumps of a version being written into it, so they are published together."""
     if not store.writing:
         return
-    from server.downloads import write_downloads
+    from budgetkg.server.downloads import write_downloads
     try:
         write_downloads(store, store.version_dir / "downloads")
     except (OSError, StoreError) as exc:
@@ -231,7 +230,7 @@ def load(files, graph_iri, fmt, replace, store_dir):
 @click.option("--connection-limit", type=int, help="Open connections at most (setting CONNECTION_LIMIT, default 256).")
 def serve(store_dir, host, port, config_file, threads, connection_limit):
     """Serve the SPARQL endpoint, downloads and VoID description with waitress (a production WSGI server)."""
-    from server import create_app, serving
+    from budgetkg.server import create_app, serving
 
     settings = {"CONFIG_FILE": config_file, "THREADS": threads, "CONNECTION_LIMIT": connection_limit}
     if click.get_current_context().get_parameter_source("store_dir").name != "DEFAULT":
@@ -288,25 +287,6 @@ def query(query, store_dir, fmt):
     out.flush()
 
 
-def export_dataset(store, out_dir, echo=click.echo):
-    """Write budgetkg.nq.gz (everything) and graphs/*.ttl (one per named graph) into out_dir."""
-    from budgetkg.vocab import PREFIXES
-
-    prefixes = {**STANDARD_PREFIXES, **PREFIXES}
-    graph_dir = out_dir / "graphs"
-    graph_dir.mkdir(parents=True, exist_ok=True)
-
-    def write_nquads(fileobj):
-        with gzip.GzipFile(filename="budgetkg.nq", fileobj=fileobj, mode="wb", mtime=0) as gz:
-            store.dump_nquads(gz)
-
-    write_atomically(out_dir / EXPORT_FILE, write_nquads)
-    echo(f"wrote {out_dir / EXPORT_FILE} ({store.count()} quads)")
-    for iri, name in graph_file_names(store.graphs()).items():
-        write_atomically(graph_dir / name, lambda f, iri=iri: store.dump_graph_turtle(iri, f, prefixes))
-        echo(f"wrote {graph_dir / name} ({store.count(iri)} triples) <{iri}>")
-
-
 @main.command()
 @store_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -315,7 +295,7 @@ def export(store_dir, out_dir):
     """Export the store: gzipped N-Quads of everything and one Turtle file per named graph."""
     with open_store(store_dir, must_exist=True) as store:
         try:
-            export_dataset(store, out_dir)
+            export_dataset(store, out_dir, echo=click.echo)
         except OSError as exc:
             raise click.ClickException(f"cannot write export to {out_dir}: {exc}") from exc
         except StoreError as exc:

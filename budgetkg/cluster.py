@@ -24,8 +24,8 @@ class Outcome:
 
 def document_nquads(path, base):
     """Read, extract and map one document (runs on a worker); return its graph IRI and N-Quads, or an error."""
-    from etl.pipeline import process_file
-    from etl.read import InputError
+    from budgetkg.etl.pipeline import process_file
+    from budgetkg.etl.read import InputError
 
     try:
         result = process_file(path, base=base)

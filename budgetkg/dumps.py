@@ -13,15 +13,6 @@ import re
 import shutil
 from urllib.parse import urlsplit
 
-STANDARD_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-}
 EXPORT_FILE = "budgetkg.nq.gz"
 TRIG_FILE = "budgetkg.trig"
 PARTS_DIR = "parts"

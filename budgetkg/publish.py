@@ -63,7 +63,7 @@ def publish_dumps(store, state, previous_dir, fresh, reporter):
 
     A backend without a version folder (``build_dirs()`` gives None) keeps no dumps."""
     from budgetkg.stats import combine
-    from server.downloads import static_entries, write_manifest
+    from budgetkg.server.downloads import static_entries, write_manifest
 
     _, version_dir = store.build_dirs()
     if version_dir is None:

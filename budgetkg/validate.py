@@ -12,9 +12,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
 from budgetkg import validate_sparql
 from budgetkg.vocab import BKG, ELI
 
-REPO = Path(__file__).resolve().parents[1]
-SHAPES_DIR = REPO / "shapes"
-ONTOLOGY_FILE = REPO / "ontology" / "budgetkg.ttl"
+from budgetkg.resources import ONTOLOGY_FILE, SHAPES_DIR
 CROSS_DOCUMENT = "cross-document.ttl"
 PREFIXES_FILE = "prefixes.ttl"
 WORKERS = 2

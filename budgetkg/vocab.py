@@ -175,6 +175,17 @@ INDICATOR = Namespace(CODE_BASE + "indicator-category/")
 TOPIC = Namespace(CODE_BASE + "topic/")
 ECONOMIC = Namespace(CODE_BASE + "economic/")
 
+# the W3C prefixes every serialisation declares, beside the budgetkg ones (PREFIXES)
+STANDARD_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
 PREFIXES = {
     "bkg": BKG._NS,
     "qb": QB,
@@ -194,3 +205,9 @@ PREFIXES = {
     "ind": INDICATOR,
     "topic": TOPIC,
 }
+
+
+def sparql_prefixes(*names):
+    """'PREFIX name: <iri>' lines for the named prefixes (standard and budgetkg ones), for query texts."""
+    known = {**STANDARD_PREFIXES, **PREFIXES}
+    return "".join(f"PREFIX {name}: <{known[name]}>\n" for name in names)

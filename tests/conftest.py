@@ -64,7 +64,7 @@ W3C_DIR = REPO.parent / "shared" / "w3c" / "sparql11-protocol"
 @pytest.fixture(scope="session")
 def make_app():
     """Factory for server apps over a store (settings as keyword arguments); pools stop at session end."""
-    from server import create_app
+    from budgetkg.server import create_app
 
     apps = []
 

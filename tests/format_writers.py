@@ -9,9 +9,9 @@ import html
 import re
 from collections import Counter
 
-from etl.blocks import document_blocks, table_rows
-from etl.extract import extract_records
-from etl.model import Heading, Paragraph, Table
+from budgetkg.etl.blocks import document_blocks, table_rows
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.model import Heading, Paragraph, Table
 from test_layouts import _without_lines
 
 TITLE_ROW = 1  # the sheet row of a table's caption; its unit line below it, the grid after a blank row

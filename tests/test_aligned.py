@@ -5,12 +5,12 @@ character column, as pdftotext lays out a page (every character, CJK included, o
 
 from decimal import Decimal
 
-from etl.blocks import document_blocks
-from etl.extract import extract_records
-from etl.model import Heading, Paragraph, Table
-from etl.read import read_text
-from etl.readers.aligned import find_tables, tokens
-from etl.readers.text import text_document
+from budgetkg.etl.blocks import document_blocks
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.model import Heading, Paragraph, Table
+from budgetkg.etl.read import read_text
+from budgetkg.etl.readers.aligned import find_tables, tokens
+from budgetkg.etl.readers.text import text_document
 
 
 def at(*placed):

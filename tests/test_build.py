@@ -14,7 +14,7 @@ from rdflib import Dataset, Graph
 import budgetkg.build
 from budgetkg.cli import main
 from budgetkg.store import OxigraphStore, Versions
-from server.downloads import dataset_stats
+from budgetkg.server.downloads import dataset_stats
 from test_cli import sorted_nquads
 
 SPLIT_SEED = "002_1387b3e8b115f6e3.txt"  # a budget: title and part 1, tables (lines 59-179), narrative
@@ -123,7 +123,7 @@ def test_unchanged_documents_are_not_processed_again(runner, seeds_dir, tmp_path
 def test_a_new_etl_version_processes_everything_again(runner, seeds_dir, tmp_path, counted_jobs, monkeypatch):
     copy_seeds(seeds_dir, tmp_path / "docs", 2)
     assert build(runner, tmp_path / "store", tmp_path / "docs", options=["--jobs", "1"]).exit_code == 0
-    monkeypatch.setattr("etl.version.etl_version", lambda: "bumped")
+    monkeypatch.setattr("budgetkg.etl.version.etl_version", lambda: "bumped")
     result = build(runner, tmp_path / "store", tmp_path / "docs", options=["--jobs", "1"])
     assert "2 published, 0 unchanged" in result.stdout
     assert len(counted_jobs) == 4

@@ -6,8 +6,8 @@ from rdflib import URIRef
 from rdflib.namespace import XSD
 
 from budgetkg.vocab import BKG, COMPARISON, EXPTYPE, FUNCTIONAL, ITEM, SOURCE
-from etl.map_canonical import RuleError, canonical_observations, parse_rules
-from etl.mapping import typed
+from budgetkg.etl.map_canonical import RuleError, canonical_observations, parse_rules
+from budgetkg.etl.mapping import typed
 
 DOC = "https://example.org/doc/1"
 

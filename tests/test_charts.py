@@ -4,7 +4,7 @@ Charts are plain SVG strings, parsed here with the standard XML parser."""
 
 import xml.etree.ElementTree as ET
 
-from server.charts import bar_chart, fmt, stacked_chart
+from budgetkg.server.charts import bar_chart, fmt, stacked_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

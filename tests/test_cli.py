@@ -37,7 +37,7 @@ def sorted_nquads(store_dir):
 
 def graph_of(path):
     """The graph IRI the real ETL gives this document."""
-    from etl.pipeline import process_file
+    from budgetkg.etl.pipeline import process_file
     return process_file(path)["graph"]
 
 
@@ -125,7 +125,7 @@ def test_failed_rebuild_keeps_previously_published_graph(runner, examples_dir, t
 
 
 def test_strict_refuses_documents_with_warnings(runner, examples_dir, tmp_path):
-    from etl.pipeline import process_file
+    from budgetkg.etl.pipeline import process_file
     examples = sorted(examples_dir.glob("*.txt"))
     warned = {p.name: process_file(p)["warnings"] for p in examples}
     result = build(runner, tmp_path / "store", examples_dir, options=["--strict"])

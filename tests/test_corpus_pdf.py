@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from etl.blocks import document_blocks
-from etl.extract.headers import analyse
-from etl.extract.tables import interpret_table, table_kind
-from etl.pipeline import process_document
-from etl.readers import read_file
+from budgetkg.etl.blocks import document_blocks
+from budgetkg.etl.extract.headers import analyse
+from budgetkg.etl.extract.tables import interpret_table, table_kind
+from budgetkg.etl.pipeline import process_document
+from budgetkg.etl.readers import read_file
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

@@ -6,12 +6,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from etl.extract import extract_records
-from etl.extract.labels import classify_label
-from etl.extract.metadata import MetadataError, extract_metadata, find_year_and_phase
-from etl.pipeline import link_functional_codes
-from etl.read import read_document, read_text
-from etl.segment import segment
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.extract.labels import classify_label
+from budgetkg.etl.extract.metadata import MetadataError, extract_metadata, find_year_and_phase
+from budgetkg.etl.pipeline import link_functional_codes
+from budgetkg.etl.read import read_document, read_text
+from budgetkg.etl.segment import segment
 
 SEEDS = {
     "000_c5b847b5dca8784f.txt": ("新疆维吾尔自治区社会保险管理局", 2019, "final"),

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.glossary import extract_glossary
-from etl.extract.keyfigures import extract_key_figures
-from etl.extract.personnel import extract_personnel
-from etl.read import read_document, read_text
-from etl.segment import segment
+from budgetkg.etl.extract.glossary import extract_glossary
+from budgetkg.etl.extract.keyfigures import extract_key_figures
+from budgetkg.etl.extract.personnel import extract_personnel
+from budgetkg.etl.read import read_document, read_text
+from budgetkg.etl.segment import segment
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DOC = {key: next(EXAMPLES.glob(f"{key}_*.txt")) for key in ("000", "001", "002", "003", "004")}
@@ -199,7 +199,7 @@ def test_printed_precision_and_units(keys):
 
 
 def test_conflicting_value_is_kept_and_warned_once(keys, examples_dir):
-    from etl.pipeline import process_file
+    from budgetkg.etl.pipeline import process_file
     conflicting = [r for r in keys["000"] if r["item"] == "vehicle_operation" and r["comparison"] == "value"]
     assert [(r["value"], r["line"]) for r in conflicting] == [(D("6.69"), 100), (D("6.68"), 106)]
     warnings = process_file(examples_dir / "000_c5b847b5dca8784f.txt")["warnings"]
@@ -340,7 +340,7 @@ def test_glossary_skips_instructions_and_trailers(terms):
 
 def test_change_named_after_a_comparison_cue_keeps_its_item_and_reason(blocks):
     # 004 line 26: "与2018年相比，收、支总计各增加0.75万元，增长0.06%。主要变动原因是人员经费中工资福利支出增加。"
-    from etl.extract.narrative import extract_narrative_totals
+    from budgetkg.etl.extract.narrative import extract_narrative_totals
     changes = {(r["item"], r["value"], r["reason"]) for r in extract_narrative_totals(blocks["004"])
                if r["line"] == 26 and r["comparison"] == "change_vs_previous_year"}
     assert changes == {("income_total", D("0.75"), "人员经费中工资福利支出增加"),
@@ -353,7 +353,7 @@ def test_change_named_after_a_comparison_cue_keeps_its_item_and_reason(blocks):
     ("基本支出增加 50.5 万元。", None),  # no comparison set up: not a change
 ])
 def test_item_change_needs_a_comparison_cue(sentence, expected):
-    from etl.extract.narrative import extract_narrative_totals
+    from budgetkg.etl.extract.narrative import extract_narrative_totals
     found = [(r["item"], r["value"]) for r in extract_narrative_totals(segment(read_text(sentence)["lines"]))
              if r["comparison"] == "change_vs_previous_year"]
     assert found == ([expected] if expected else [])

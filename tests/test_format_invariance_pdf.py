@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from etl.blocks import document_blocks
-from etl.extract import extract_records
-from etl.model import Table
-from etl.pipeline import link_functional_codes
-from etl.readers import read_file
+from budgetkg.etl.blocks import document_blocks
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.model import Table
+from budgetkg.etl.pipeline import link_functional_codes
+from budgetkg.etl.readers import read_file
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PDFS = sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []

@@ -2,9 +2,9 @@
 
 import hashlib
 
-from etl.join import disclosure_key, group_files, join_documents
-from etl.model import Document, Location, Paragraph
-from etl.readers import read_file
+from budgetkg.etl.join import disclosure_key, group_files, join_documents
+from budgetkg.etl.model import Document, Location, Paragraph
+from budgetkg.etl.readers import read_file
 
 KEY = ("某某市社会保险中心", 2024, "budget")
 OTHER = ("某某市财政局", 2024, "budget")

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from etl.extract import extract_records
-from etl.read import decode_bytes, read_text
-from etl.segment import _line_kind, heading_level, segment
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.read import decode_bytes, read_text
+from budgetkg.etl.segment import _line_kind, heading_level, segment
 
 TAB_SEEDS = ["000_c5b847b5dca8784f.txt", "001_c4555a3cefcfab39.txt", "002_1387b3e8b115f6e3.txt"]
 

@@ -14,14 +14,14 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from budgetkg.cli import main
 from budgetkg.store import OxigraphStore
 from budgetkg.vocab import BKG, ELI
-from etl.extract import extract_records
-from etl.extract.legal import extract_legal_refs, issuer_code, looks_legal, title_key
-from etl.issuers import issuer_body, issuer_table
-from etl.map_legal import issuer_iri, legal_iri
-from etl.mapping import map_document, short_hash
-from etl.pipeline import process_file
-from etl.read import read_document, read_text
-from etl.segment import segment
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.extract.legal import extract_legal_refs, issuer_code, looks_legal, title_key
+from budgetkg.etl.issuers import issuer_body, issuer_table
+from budgetkg.etl.map_legal import issuer_iri, legal_iri
+from budgetkg.etl.mapping import map_document, short_hash
+from budgetkg.etl.pipeline import process_file
+from budgetkg.etl.read import read_document, read_text
+from budgetkg.etl.segment import segment
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 BASE = "https://budgetkg.org/"

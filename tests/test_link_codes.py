@@ -6,10 +6,10 @@ from importlib import resources
 
 import pytest
 
-from etl.extract import extract_records
-from etl.link_codes import code_of_path, link_functional_codes, national_class
-from etl.read import read_text
-from etl.segment import segment
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.link_codes import code_of_path, link_functional_codes, national_class
+from budgetkg.etl.read import read_text
+from budgetkg.etl.segment import segment
 
 TABLE = """一般公共预算财政拨款支出决算表
 单位：万元
@@ -85,7 +85,7 @@ def test_national_class_names(item, name, code):
 
 def test_class_lists_are_well_formed():
     for path, digits in (("data/functional_classes.csv", "2"), ("data/economic_classes.csv", "35")):
-        text = resources.files("etl").joinpath(path).read_text(encoding="utf-8")
+        text = resources.files("budgetkg.etl").joinpath(path).read_text(encoding="utf-8")
         rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
         codes = [row["code"] for row in rows]
         assert len(codes) == len(set(codes)) and all(len(c) == 3 and c[0] in digits for c in codes), path

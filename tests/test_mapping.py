@@ -7,9 +7,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
 from budgetkg.vocab import BKG, FUNCTIONAL, ITEM, QB
-from etl.mapping import document_iri, short_hash
-from etl.pipeline import ExtractionError, process_file
-from etl.read import read_document
+from budgetkg.etl.mapping import document_iri, short_hash
+from budgetkg.etl.pipeline import ExtractionError, process_file
+from budgetkg.etl.read import read_document
 
 SEED = "001_c4555a3cefcfab39.txt"
 

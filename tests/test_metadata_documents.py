@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.metadata import extract_metadata, find_year_and_phase, title_text
-from etl.mapping import document_iri
-from etl.read import read_text
+from budgetkg.etl.extract.metadata import extract_metadata, find_year_and_phase, title_text
+from budgetkg.etl.mapping import document_iri
+from budgetkg.etl.read import read_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 BASE = "https://budgetkg.org/"
@@ -96,8 +96,8 @@ CORPUS_META = {
 def corpus_lines():
     if not CORPUS.is_dir():
         pytest.skip(f"no corpus at {CORPUS}")
-    from etl.blocks import document_blocks
-    from etl.readers import read_file
+    from budgetkg.etl.blocks import document_blocks
+    from budgetkg.etl.readers import read_file
     return {name: document_blocks(read_file(CORPUS / name))[0] for name in CORPUS_META}
 
 

@@ -15,7 +15,7 @@ from pdf_fixtures import make_pdf  # noqa: E402
 from test_reader_pdf import table_page  # noqa: E402
 
 from budgetkg.cli import main  # noqa: E402
-from server.places import position, where  # noqa: E402
+from budgetkg.server.places import position, where  # noqa: E402
 
 BASE = "https://budgetkg.org/"
 TEXT_EXAMPLE = "000_c5b847b5dca8784f.txt"

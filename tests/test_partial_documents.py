@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.contents import missing_tables
-from etl.pipeline import ExtractionError, process_document
-from etl.read import read_text
-from etl.readers.text import text_document
+from budgetkg.etl.extract.contents import missing_tables
+from budgetkg.etl.pipeline import ExtractionError, process_document
+from budgetkg.etl.read import read_text
+from budgetkg.etl.readers.text import text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 BASE = "https://budgetkg.org/"
@@ -106,6 +106,6 @@ def test_a_section_heading_of_the_contents_is_not_a_missing_table():
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus")
 def test_the_blank_corpus_template_gives_a_clear_no_figures_result():
-    from etl.pipeline import process_file
+    from budgetkg.etl.pipeline import process_file
     with pytest.raises(ExtractionError, match=r"template-bumen-juesuan-2024-blank.pdf: no figures: a blank template\?"):
         process_file(CORPUS / "template-bumen-juesuan-2024-blank.pdf")

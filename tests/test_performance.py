@@ -11,11 +11,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from budgetkg.vocab import BKG, INDICATOR
-from etl.extract.performance import extract_performance, parse_indicator_value
-from etl.mapping import GraphBuilder, short_hash
-from etl.map_indicators import map_indicator
-from etl.read import read_document, read_text
-from etl.segment import segment
+from budgetkg.etl.extract.performance import extract_performance, parse_indicator_value
+from budgetkg.etl.mapping import GraphBuilder, short_hash
+from budgetkg.etl.map_indicators import map_indicator
+from budgetkg.etl.read import read_document, read_text
+from budgetkg.etl.segment import segment
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 D = Decimal

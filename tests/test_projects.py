@@ -4,11 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from etl.extract.projects import extract_project_mentions
-from etl.pipeline import process_file
-from etl.projects import link_projects, merge_mentions, name_key, similarity
-from etl.read import read_document, read_text
-from etl.segment import segment
+from budgetkg.etl.extract.projects import extract_project_mentions
+from budgetkg.etl.pipeline import process_file
+from budgetkg.etl.projects import link_projects, merge_mentions, name_key, similarity
+from budgetkg.etl.read import read_document, read_text
+from budgetkg.etl.segment import segment
 
 
 def mentions_of(examples_dir, name):

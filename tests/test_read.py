@@ -2,7 +2,7 @@
 
 import pytest
 
-from etl.read import InputError, decode_bytes, normalise_line, read_document, read_text
+from budgetkg.etl.read import InputError, decode_bytes, normalise_line, read_document, read_text
 
 SAMPLE = "新疆维吾尔自治区某某局\n2019 年度部门决算公开\n本年收入２５０５．１７万元（含结转）\n"
 

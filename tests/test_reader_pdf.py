@@ -9,11 +9,11 @@ pytest.importorskip("reportlab")
 from pdf_fixtures import make_pdf  # noqa: E402
 
 from budgetkg.vocab import BKG  # noqa: E402
-from etl.blocks import table_rows  # noqa: E402
-from etl.model import Heading, Paragraph, Table  # noqa: E402
-from etl.pipeline import process_file  # noqa: E402
-from etl.read import InputError  # noqa: E402
-from etl.readers import read_file  # noqa: E402
+from budgetkg.etl.blocks import table_rows  # noqa: E402
+from budgetkg.etl.model import Heading, Paragraph, Table  # noqa: E402
+from budgetkg.etl.pipeline import process_file  # noqa: E402
+from budgetkg.etl.read import InputError  # noqa: E402
+from budgetkg.etl.readers import read_file  # noqa: E402
 from conftest import REPO  # noqa: E402
 
 HEADER = [["项目", "", "", "", "支出预算", ""],

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from etl.blocks import document_blocks
-from etl.extract import extract_records
-from etl.model import Heading, Paragraph, Table
-from etl.pipeline import process_document
-from etl.read import InputError
-from etl.readers import read_file
+from budgetkg.etl.blocks import document_blocks
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.model import Heading, Paragraph, Table
+from budgetkg.etl.pipeline import process_document
+from budgetkg.etl.read import InputError
+from budgetkg.etl.readers import read_file
 from format_writers import comparable_records, encrypt_office_file, write_docx
 
 docx = pytest.importorskip("docx")

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from etl.blocks import document_blocks
-from etl.extract import extract_records
-from etl.model import Heading, Paragraph, Table
-from etl.read import InputError
-from etl.readers import read_file
+from budgetkg.etl.blocks import document_blocks
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.model import Heading, Paragraph, Table
+from budgetkg.etl.read import InputError
+from budgetkg.etl.readers import read_file
 from format_writers import comparable_records, write_html
 
 SEEDS = ["000_c5b847b5dca8784f.txt", "001_c4555a3cefcfab39.txt", "002_1387b3e8b115f6e3.txt",

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from etl.blocks import document_blocks
-from etl.extract import extract_records
-from etl.model import Table
-from etl.pipeline import ExtractionError, process_document
-from etl.read import InputError
-from etl.readers import read_file
-from etl.readers.structured import number_text
-from etl.readers.workbook import calamine_sheets, format_places, sheet_blocks
+from budgetkg.etl.blocks import document_blocks
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.model import Table
+from budgetkg.etl.pipeline import ExtractionError, process_document
+from budgetkg.etl.read import InputError
+from budgetkg.etl.readers import read_file
+from budgetkg.etl.readers.structured import number_text
+from budgetkg.etl.readers.workbook import calamine_sheets, format_places, sheet_blocks
 from format_writers import comparable_records, encrypt_office_file, write_workbook
 
 openpyxl = pytest.importorskip("openpyxl")

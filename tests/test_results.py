@@ -10,7 +10,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from server.results import RESULTS_FORMATS, serialize, write_solutions
+from budgetkg.server.results import RESULTS_FORMATS, serialize, write_solutions
 
 # Every 3rd literal carries what the row counter looks for (",{", "[{", "<result>", newlines, quotes).
 TRICKY = 'v{i},{{[{{\n<result>"é\r\n'

@@ -4,7 +4,7 @@ Index unit tests use made-up entries; the rest search the store built from the e
 
 import json
 
-from server.search import Index, highlight, query_terms
+from budgetkg.server.search import Index, highlight, query_terms
 
 
 def entry(label, text="", kind="project"):

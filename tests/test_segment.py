@@ -1,7 +1,7 @@
 """Tests of the segment stage: headings, sections and the three table layouts."""
 
-from etl.read import read_document, read_text
-from etl.segment import heading_level, segment
+from budgetkg.etl.read import read_document, read_text
+from budgetkg.etl.segment import heading_level, segment
 
 
 def _tables(path):

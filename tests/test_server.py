@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, VOID
 
 from budgetkg.store import OxigraphStore
-from server.protocol import analyse
+from budgetkg.server.protocol import analyse
 
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 7"
@@ -348,7 +348,7 @@ def test_empty_store_answers_503_and_404(make_app, tmp_path):
 # --- settings -------------------------------------------------------------------------------------
 
 def test_settings_layer_defaults_then_toml_then_environment(tmp_path, monkeypatch):
-    from server import create_app
+    from budgetkg.server import create_app
     config_file = tmp_path / "budgetkg.toml"
     config_file.write_text('query_timeout = 12\nmax_rows = 500\nfindings_wait = 1\n', encoding="utf-8")
     monkeypatch.setenv("BUDGETKG_CONFIG", str(config_file))

@@ -12,7 +12,7 @@ from rdflib.namespace import SH as SHACL
 
 from budgetkg.validate import _context, _validate_serialized, shapes_graph
 from budgetkg.vocab import BKG, COMPARISON, ECONOMIC, ITEM, SOURCE
-from etl.pipeline import process_file
+from budgetkg.etl.pipeline import process_file
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "004_075cd51c8785aeb9.txt"
 SH = Namespace("https://budgetkg.org/shapes#")

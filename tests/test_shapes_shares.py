@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from etl.extract import extract_records
-from etl.read import read_document
-from etl.segment import segment
+from budgetkg.etl.extract import extract_records
+from budgetkg.etl.read import read_document
+from budgetkg.etl.segment import segment
 
 
 def records(examples_dir, name):

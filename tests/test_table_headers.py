@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from etl.blocks import document_blocks
-from etl.extract.headers import analyse, column_paths, row_code, split_header, values, Row
-from etl.extract.table_kinds import classify_table
-from etl.extract.tables import interpret_table
-from etl.model import Cell, Document, Location, Table
+from budgetkg.etl.blocks import document_blocks
+from budgetkg.etl.extract.headers import analyse, column_paths, row_code, split_header, values, Row
+from budgetkg.etl.extract.table_kinds import classify_table
+from budgetkg.etl.extract.tables import interpret_table
+from budgetkg.etl.model import Cell, Document, Location, Table
 
 LOCATION = Location(file="synthetic.pdf", page=1, table=1)
 
@@ -311,7 +311,7 @@ def test_income_by_function_table_gives_its_total_row_by_column_header():
     ("2.850", "2.85", True),
 ])
 def test_rounded_printings_of_one_amount(a, b, same):
-    from etl.normalise import same_amount
+    from budgetkg.etl.normalise import same_amount
     assert same_amount(Decimal(a), Decimal(b)) is same
 
 

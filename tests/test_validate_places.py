@@ -8,9 +8,9 @@ from rdflib import Graph
 
 from budgetkg.validate import describe_place, validate_graph
 from budgetkg.vocab import BKG
-from etl.mapping import map_document
-from etl.model import Location
-from etl.records import figure
+from budgetkg.etl.mapping import map_document
+from budgetkg.etl.model import Location
+from budgetkg.etl.records import figure
 
 META = {"unit": "宁安县教育局", "year": 2024, "phase": "final", "level": "department", "title": "宁安县教育局2024年度部门决算",
         "source_file": "doc.pdf", "sha256": "0" * 64, "files": ["doc.pdf"]}

@@ -4,7 +4,7 @@ The in-browser run is tested in test_browser.py; here the page and its static fi
 
 import re
 
-from server.workbench import examples
+from budgetkg.server.workbench import examples
 
 
 def test_examples_are_the_competency_questions_with_descriptions():

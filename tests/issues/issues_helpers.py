@@ -46,7 +46,7 @@ def hog_memory_limit(slow_store):
     measured, because the baseline depends on the machine (threads, allocator, libraries)."""
     from pathlib import Path
 
-    from server.pool import WorkerPool
+    from budgetkg.server.pool import WorkerPool
     pool = WorkerPool(slow_store, size=1, memory_limit=0)
     try:
         pool.run({"query": ordinary(1), "default_graphs": [], "named_graphs": [], "has_dataset": False,

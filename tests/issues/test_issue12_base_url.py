@@ -5,8 +5,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
-from server import create_app
-from server.security import SettingError
+from budgetkg.server import create_app
+from budgetkg.server.security import SettingError
 
 DATASET = ".well-known/void#budgetkg"
 

@@ -62,7 +62,7 @@ def worker_children(pid):
     children = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         children += (task / "children").read_text().split()
-    return [c for c in children if b"server.worker" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [c for c in children if b"budgetkg.server.worker" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
 def test_chaos_then_every_ordinary_query_answered(slow_store, hog_memory_limit):

@@ -3,7 +3,7 @@
 
 from issues_helpers import (MEMORY_HOG, answer, hog_memory_limit, ordinary, slow_store,  # noqa: F401 - fixtures
                             wait_for_full_pool)
-from server.limits import parse_size
+from budgetkg.server.limits import parse_size
 
 
 def test_memory_hungry_query_stops_at_the_limit_and_the_next_is_answered(make_app, slow_store, hog_memory_limit):
@@ -20,7 +20,7 @@ def test_memory_hungry_query_stops_at_the_limit_and_the_next_is_answered(make_ap
 
 
 def test_default_memory_limit_is_a_share_of_ram(make_app, slow_store):
-    from server.limits import MIN_WORKER_MEMORY, physical_memory
+    from budgetkg.server.limits import MIN_WORKER_MEMORY, physical_memory
     app = make_app(slow_store, WORKERS=4)
     limit = app.config["WORKER_MEMORY"]
     assert MIN_WORKER_MEMORY <= limit and (limit == MIN_WORKER_MEMORY or limit <= physical_memory() // 2 // 4)

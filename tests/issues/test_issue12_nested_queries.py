@@ -3,7 +3,7 @@ the endpoint answered 503 for good. Now such queries are refused with 400 before
 even with the guard turned off the crashed workers are replaced and later queries are answered."""
 
 from issues_helpers import NESTED, answer, ordinary, slow_store, wait_for_full_pool  # noqa: F401 - fixture
-from server.protocol import analyse
+from budgetkg.server.protocol import analyse
 
 
 def test_four_nested_queries_are_refused_and_ordinary_queries_answered(make_app, slow_store):
@@ -50,7 +50,7 @@ def test_depth_counts_nesting_and_chains_but_not_values_rows():
 def test_the_competency_questions_are_well_inside_the_default_limit():
     from pathlib import Path
 
-    from server.limits import DEFAULT_MAX_QUERY_DEPTH
+    from budgetkg.server.limits import DEFAULT_MAX_QUERY_DEPTH
     queries = sorted((Path(__file__).resolve().parents[2] / "queries").glob("*.rq"))
     assert queries
     for path in queries:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from server.security import HEADERS
+from budgetkg.server.security import HEADERS
 
 PATHS = ["/", "/query", "/query?example=cq01-documents", "/search?q=社会保险", "/sparql", "/sparql?query=ASK{}",
          "/downloads", "/downloads.json", "/.well-known/void", "/def", "/static/style.css",

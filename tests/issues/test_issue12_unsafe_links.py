@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetkg.cli import main
-from server import links, security
+from budgetkg.server import links, security
 
 UNSAFE_TTL = """@prefix bkg: <https://budgetkg.org/def#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -7,7 +7,7 @@ import threading
 import time
 
 from issues_helpers import SLOW, answer, ordinary, slow_store, wait_for_full_pool  # noqa: F401 - fixture
-from server.pool import WorkerPool
+from budgetkg.server.pool import WorkerPool
 
 
 def job(query):

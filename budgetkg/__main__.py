@@ -1,0 +1,5 @@
+"""`python -m budgetkg` runs the CLI."""
+
+from budgetkg.cli import main
+
+main()
