@@ -10,7 +10,7 @@ from importlib import resources
 @lru_cache(maxsize=1)
 def issuer_table():
     """{code: {"body": ..., "level": ...}} read once from the shipped CSV."""
-    text = resources.files("etl").joinpath("data/issuers.csv").read_text(encoding="utf-8")
+    text = resources.files("budgetkg.etl").joinpath("data/issuers.csv").read_text(encoding="utf-8")
     table = {}
     for row in csv.DictReader(text.splitlines()):
         code = (row.get("code") or "").strip()

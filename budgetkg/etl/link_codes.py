@@ -24,7 +24,7 @@ def name_key(name):
 
 
 def _rows(path):
-    text = resources.files("etl").joinpath(path).read_text(encoding="utf-8")
+    text = resources.files("budgetkg.etl").joinpath(path).read_text(encoding="utf-8")
     return csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
 
 

@@ -54,7 +54,7 @@ def parse_rules(text, where=RULES_FILE):
 @lru_cache(maxsize=1)
 def rules():
     """The shipped rules, read once."""
-    return parse_rules(resources.files("etl").joinpath(RULES_FILE).read_text(encoding="utf-8"))
+    return parse_rules(resources.files("budgetkg.etl").joinpath(RULES_FILE).read_text(encoding="utf-8"))
 
 
 def observation_facets(triples):

@@ -45,7 +45,7 @@ class MetadataError(ValueError):
 @lru_cache(maxsize=1)
 def words():
     """{kind: [(word, value), ...]} from etl/data/metadata_words.csv, longest words first."""
-    text = resources.files("etl").joinpath("data/metadata_words.csv").read_text(encoding="utf-8")
+    text = resources.files("budgetkg.etl").joinpath("data/metadata_words.csv").read_text(encoding="utf-8")
     table = {}
     for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
         table.setdefault(row["kind"].strip(), []).append((row["word"].strip(), (row.get("value") or "").strip()))

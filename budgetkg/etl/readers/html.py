@@ -37,7 +37,7 @@ _NAME_PARTS = re.compile(r"[\s_-]+")
 @lru_cache(maxsize=1)
 def page_vocabulary():
     """The web-page vocabulary of etl/data/html_page.json (content containers, boilerplate names ...)."""
-    data = json.loads(resources.files("etl").joinpath("data/html_page.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("budgetkg.etl").joinpath("data/html_page.json").read_text(encoding="utf-8"))
     data["boilerplate_names"] = frozenset(n.lower() for n in data["boilerplate_names"])
     data["boilerplate_texts"] = frozenset(data["boilerplate_texts"])
     return data
