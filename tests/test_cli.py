@@ -8,7 +8,8 @@ import json
 
 from rdflib import Graph
 
-from budgetkg.cli import graph_file_names, main
+from budgetkg.cli import main
+from budgetkg.dumps import graph_file_names
 from budgetkg.store import OxigraphStore
 
 GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
