@@ -87,6 +87,6 @@ def check_contents(lines):
     missing = missing_tables(lines)
     if not missing:
         return []
-    names = "、".join(text for _, text in missing)
+    names = "、".join(LIST_MARK.sub("", text) for _, text in missing)
     return [warning(f"the table of contents lists {len(missing)} table(s) the document never prints "
                     f"(partial or truncated?): {names}", line=missing[0][0])]
