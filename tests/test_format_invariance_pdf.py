@@ -30,13 +30,26 @@ KNOWN = {
     ("shanghai-putuo-guihua-ziyuan-2024-bumen-juesuan.pdf", "other"):
         "the PDF reader joins '其中：货物采购金额 122.43' to the line before and reads 122.43 as the "
         "procurement total; the text keeps it on its own line",
+    ("shanghai-putuo-shehui-gongzuobu-2024-bumen-juesuan.pdf", "economic"):
+        "the right block of the 基本支出决算表 (302/310 items) is read from the PDF grid, but pdftotext "
+        "prints that block's codes on lines of their own, so the text gives 38 items fewer",
+    ("shanghai-putuo-wanli-jiedao-2024-bumen-yusuan.pdf", "other"):
+        "the text gives a fiscal-appropriation income of 0 that the PDF grid leaves empty",
 }
+# The two-sided 财务收支预算总表: the PDF grid's 本年收入 total (income_this_year) is read, the text's
+# aligned rendering of that row is not.
+KNOWN.update({(name, "other"): "the 收支总表's 本年收入 total is read from the PDF grid, not from the text"
+              for name in ("shanghai-putuo-caizhengju-2025-bumen-yusuan.pdf", "shanghai-putuo-wanli-jiedao-2023-bumen-yusuan.pdf",
+                           "shanghai-putuo-zhengfu-bangongshi-2025-bumen-yusuan.pdf",
+                           "shanghai-putuo-zhengfu-bangongshi-2025-danwei-yusuan.pdf")})
 
 
 def figures(document):
+    """The distinct facts a document's figures state (a fact printed in a table and again in the text
+    is one observation in the graph, so it counts once)."""
     _, blocks, _ = document_blocks(document)
     records = link_functional_codes(extract_records(blocks))
-    return Counter(tuple(r[k] for k in KEY) for r in records if r["kind"] == "figure")
+    return Counter({tuple(r[k] for k in KEY) for r in records if r["kind"] == "figure"})
 
 
 @pytest.fixture(scope="module")

@@ -168,7 +168,7 @@ def test_a_batch_with_bad_files_publishes_the_good_one_and_names_the_others(seed
     (folder / "index.html").write_text(f"<html><body><div>{links}</div></body></html>", encoding="utf-8")
     result = runner.invoke(main, ["build", str(folder), "--store", str(tmp_path / "store")])
     assert result.exit_code == 1
-    assert "published 1 of 4 documents" in result.stdout
+    assert "1 published, 0 unchanged, 3 failed" in result.stdout
     for name, reason in (("broken.xlsx", "corrupt workbook"), ("old.doc", "old binary Office format"),
                          ("index.html", "no article body")):
         assert f"{folder / name}: {reason}" in result.stderr
