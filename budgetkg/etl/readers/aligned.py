@@ -17,13 +17,13 @@ from budgetkg.etl.readers.aligned_header import header_rows, main_line, main_wor
 from budgetkg.etl.readers.columns import (DEFAULT_SETTINGS, AlignedSettings, Token, assign,  # noqa: F401  (re-exported)
                                  column_kinds, column_spans, page_columns, stacked_columns, tokens,
                                  with_header_columns)
+from budgetkg.etl.readers.furniture import is_furniture, repeated_margins
 from budgetkg.etl.readers.wrapped import centred, code_columns, is_piece, join_pieces, join_text
 
 FORM_FEED = "\f"
 CAPTION = re.compile(r"单位\s*[:：]\s*(?:万元|千元|亿元|元)|^编制(?:部门|单位)")
 UNIT_CAPTION = re.compile(r"单位\s*[:：]\s*(?:万元|千元|亿元|元)")
 NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*$")
 NUMBERED = re.compile(r"^(?:第\s*[一二三四五六七八九十\d]+\s*部分|[一二三四五六七八九十]+\s*[、.]|"
                       r"\(\s*[一二三四五六七八九十\d]+\s*\)|\d{1,2}\s*[、.])")
 
@@ -61,17 +61,15 @@ def page_furniture(lines, settings=DEFAULT_SETTINGS):
     starts = [0] + [i for i, line in enumerate(lines) if line.startswith(FORM_FEED)]
     if len(starts) < 3:
         return set()
-    edges, candidates = Counter(), []
+    margins, candidates = [], []
     for k, first in enumerate(starts):
         last = (starts[k + 1] if k + 1 < len(starts) else len(lines)) - 1
         body = [i for i in range(first, last + 1) if lines[i].replace(FORM_FEED, "").strip()]
-        for i in body[:1] + body[-1:]:
-            text = lines[i].replace(FORM_FEED, "").strip()
-            candidates.append((i, text))
-        edges.update({re.sub(r"\d+", "#", text) for i, text in candidates[-2:]})
-    repeated = {t for t, n in edges.items() if n >= settings.running_share * len(starts)}
-    return {i for i, text in candidates
-            if PAGE_NUMBER.match(text) or re.sub(r"\d+", "#", text) in repeated}
+        page = [(i, lines[i].replace(FORM_FEED, "").strip()) for i in body[:1] + body[-1:]]
+        candidates.extend(page)
+        margins.append([text for _, text in page])
+    repeated = repeated_margins(margins, settings.running_share)
+    return {i for i, text in candidates if is_furniture(text, repeated)}
 
 
 def _table_extent(lines, kinds, first, floor, settings, open_end=False):

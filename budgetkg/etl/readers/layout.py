@@ -8,8 +8,9 @@ is a title (level 1). Pure functions over a text file's normalised lines."""
 import re
 from dataclasses import dataclass
 
+from budgetkg.etl.readers.furniture import LEADER
+
 FORM_FEED = "\f"
-LEADER = re.compile(r"(?:…{2,}|\.{6,}|·{4,}|-{6,})\s*\d*\s*$")
 NOT_TITLE = re.compile(r"[:：]|[。；;，,]$|表$|\d\.\d")  # a title: no colon, no amount, no sentence end
 GAP = re.compile(r"\S {2,}\S")
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from budgetkg.etl.model import Cell, Document, Heading, Location, Paragraph, Table, assign_sections
 from budgetkg.etl.read import InputError, normalise_text
+from budgetkg.etl.readers.furniture import LEADER, is_furniture, repeated_margins
+from budgetkg.etl.readers.structured import caption_before
 from budgetkg.etl.segment import heading_level
 
 
@@ -34,9 +36,7 @@ class PdfSettings:
 
 
 DEFAULT_SETTINGS = PdfSettings()
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*$")
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|千元|亿元|元)")
-LEADER = re.compile(r"(?:…{2,}|\.{6,}|·{4,}|-{6,})\s*\d*\s*$")  # a table of contents' dot leaders
 
 
 def _open(path):
@@ -145,18 +145,13 @@ def _page_items(page, number, settings):
 
 def _drop_running_lines(pages, settings):
     """Remove page numbers and running headers/footers (margin lines repeated on many pages)."""
-    margin_texts = Counter()
+    def in_margin(line, height):
+        return line.top < height * settings.margin_fraction or line.bottom > height * (1 - settings.margin_fraction)
+
+    repeated = repeated_margins([[line.text for line in lines if in_margin(line, height)]
+                                 for _, lines, height in pages], settings.repeated_share)
     for _, lines, height in pages:
-        seen = set()
-        for line in lines:
-            if line.top < height * settings.margin_fraction or line.bottom > height * (1 - settings.margin_fraction):
-                seen.add(re.sub(r"\d+", "#", line.text))
-        margin_texts.update(seen)
-    repeated = {t for t, n in margin_texts.items() if len(pages) > 2 and n >= settings.repeated_share * len(pages)}
-    for _, lines, height in pages:
-        lines[:] = [line for line in lines if not (
-            (line.top < height * settings.margin_fraction or line.bottom > height * (1 - settings.margin_fraction))
-            and (PAGE_NUMBER.match(line.text) or re.sub(r"\d+", "#", line.text) in repeated))]
+        lines[:] = [line for line in lines if not (in_margin(line, height) and is_furniture(line.text, repeated))]
 
 
 def _body_size(pages):
@@ -227,20 +222,6 @@ def _sequence(pages):
     out.extend(("line", line) for line in between)
     # lines that came after a table on a later page but before any new table were held back: restore order
     return out
-
-
-def _caption(blocks):
-    """The title and money unit printed in the few paragraphs just before a table."""
-    title, unit = "", None
-    for block in reversed(blocks[-4:]):
-        if not isinstance(block, (Paragraph, Heading)):
-            break
-        m = UNIT.search(block.text)
-        if m and unit is None:
-            unit = m.group(1)
-        if not title and "表" in block.text and not block.text.startswith("编制") and len(block.text) < 60:
-            title = block.text
-    return title, unit
 
 
 def _right_edge(pages):
@@ -314,7 +295,7 @@ def read_pdf(path, settings=DEFAULT_SETTINGS):
             continue
         n_tables += 1
         cells, row_pages = _join(item)
-        title, unit = _caption(blocks)
+        title, unit = caption_before(blocks)
         at = Location(file=name, page=item[0].page, table=n_tables)
         row_locations = [Location(file=name, page=p, table=n_tables, row=r + 1) for r, p in enumerate(row_pages)]
         blocks.append(Table(

@@ -55,11 +55,12 @@ def text_block(text, location, tag_level=0):
 
 
 def caption_before(blocks):
-    """(title, unit) of a table from the paragraphs just before it: the last short one naming a 表
-    (not an 编制单位 line) and the money unit of a '单位：万元' line; ('', None) when there are none."""
+    """(title, unit) of a table from the paragraphs (or a heading) just before it: the last short one
+    naming a 表 (not an 编制单位 line) and the money unit of a '单位：万元' line; ('', None) when there
+    are none."""
     title, unit = "", None
     for block in reversed(blocks[-CAPTION_LOOKBACK:]):
-        if not isinstance(block, Paragraph):
+        if not isinstance(block, (Paragraph, Heading)):
             break
         text = block.text
         found = UNIT.search(text)
