@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetkg.build_job import run_job
+from budgetkg.build_loader import Loader
 from budgetkg.build_state import BuildState, file_sha256
 from budgetkg.dumps import PartsLayout, adopt_parts, graph_file_stem, unique_stem
 from budgetkg.publish import publish_dumps
@@ -126,6 +127,7 @@ class Build:
         self.keys = {}  # resolved path -> disclosure key (tuple) or None
         self.no_metadata = {}  # resolved path -> error message
         self.batch, self.batch_bytes = [], 0
+        self.loader = None  # a Loader while run() goes on: batches load in the background
         self.spool = None
         self.next_id = 0
         self.given, self.unchanged_paths = {}, set()
@@ -166,22 +168,23 @@ class Build:
         self.workers = min(self.workers, len(to_process) or 1)  # one changed document: no pool to start
         pool_box = [worker_pool(self.workers)] if self.workers > 1 else [None]
         try:
-            with self.report.progress("building", len(to_process)) as step:
+            with self.report.progress("building", len(to_process)) as step, Loader() as self.loader:
                 for outcome in run_jobs([self.job([p]) for p in to_process], self.workers, pool_box):
                     self.single(outcome)
                     step(1)
-                self.flush()
+                self.flush(wait=True)  # the joins below read and restore the state
                 joins = self.join_jobs()
                 for outcome in run_jobs(joins, self.workers, pool_box):
                     self.joined(outcome)
                     step(1)
-            self.flush()
+                self.flush(wait=True)
             for path, message in sorted(self.no_metadata.items()):
                 self.fail([path], f"{message} (and no other disclosure given from its folder to join)")
             self.unpublish(prune)
             fresh = set(self.outcome.published)
             self.outcome.quads = publish_dumps(self.store, self.state, self.previous_dir, fresh, self.report)
         finally:
+            self.loader = None
             if pool_box[0] is not None:
                 pool_box[0].shutdown()
             shutil.rmtree(self.spool, ignore_errors=True)
@@ -257,6 +260,8 @@ class Build:
         """After a failed join: give the graph back the content it had before this build."""
         if graph is None or graph in self.outcome.unchanged or graph not in self.outcome.published:
             return
+        if self.loader is not None:
+            self.loader.drain()  # the state is the loader's while batches load
         self.outcome.published.remove(graph)
         del self.claims[graph]
         before = self.previous.graphs.get(graph)
@@ -290,19 +295,28 @@ class Build:
         if self.batch_bytes >= BATCH_BYTES:
             self.flush()
 
-    def flush(self):
-        """Bulk-load the queued documents (each replacing its graph) and record them in the state."""
-        if not self.batch:
-            return
+    def flush(self, wait=False):
+        """Bulk-load the queued documents (each replacing its graph) and record them in the state: on the
+        loader thread while run() goes on (with wait, until it is done), else here."""
+        batch, self.batch, self.batch_bytes = self.batch, [], 0
+        if batch:
+            if self.loader is None:
+                self.load_batch(batch)
+            else:
+                self.loader.submit(lambda: self.load_batch(batch))
+        if wait and self.loader is not None:
+            self.loader.drain()
 
-        data = b"".join(Path(o["parts"]["nq"]["path"]).read_bytes() for _, o, _ in self.batch)
-        self.store.replace_graphs_nquads([graph for graph, _, _ in self.batch], data)
+    def load_batch(self, batch):
+        """Load one batch of finished documents into the store and adopt their dump parts."""
+        data = b"".join(Path(o["parts"]["nq"]["path"]).read_bytes() for _, o, _ in batch)
+        self.store.replace_graphs_nquads([graph for graph, _, _ in batch], data)
         used = self.state.used_stems()
         _, version_dir = self.store.build_dirs()
         layout = PartsLayout(version_dir) if version_dir else None
         if layout:
             layout.make()
-        for graph, outcome, paths in self.batch:
+        for graph, outcome, paths in batch:
             Path(outcome["parts"]["nq"]["path"]).unlink(missing_ok=True)
             old = self.state.graphs.get(graph)
             stem = old["stem"] if old else unique_stem(graph_file_stem(graph), graph, used)
@@ -316,7 +330,6 @@ class Build:
                 "etl": self.etl, "base": self.base, "stem": stem, "quads": outcome["quads"],
                 "name": outcome["name"],
                 "parts": {k: {"size": v["size"], "sha256": v["sha256"]} for k, v in outcome["parts"].items() if k != "nq"}}
-        self.batch, self.batch_bytes = [], 0
 
     # --- unpublishing -------------------------------------------------------------------------
 
