@@ -4,7 +4,8 @@ Steps: find the files (unsupported ones in folders are listed as skipped); hash 
 graph whose files, ETL version and base are unchanged as it is (`budgetkg.build_state`); take the
 writer lock (a busy store fails here, once); run one job per changed file in worker processes
 (`budgetkg.build_job`, at most IN_FLIGHT_PER_WORKER results waiting per worker, so memory stays flat);
-bulk-load finished documents in batches of BATCH_BYTES of N-Quads; then join the files of one
+load finished documents in the background (`budgetkg.build_loader`: one streaming bulk load for new
+graphs, batches for replaced ones); then join the files of one
 disclosure given together (`etl.join`) and re-run them as one job; unpublish superseded (and with
 prune, removed) graphs; write the dumps from per-document parts (`budgetkg.dumps`). Everything goes
 into a new store version, published when the store is closed. A document that fails keeps the graph
@@ -20,12 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetkg.build_job import run_job
-from budgetkg.build_loader import Loader
+from budgetkg.build_loader import StoreWriter
 from budgetkg.build_state import BuildState, file_sha256
 from budgetkg.dumps import PartsLayout, adopt_parts, graph_file_stem, unique_stem
 from budgetkg.publish import publish_dumps
 
-BATCH_BYTES = 16 << 20  # N-Quads bytes bulk-loaded at once
 IN_FLIGHT_PER_WORKER = 2
 POOL_PRELOAD = ["budgetkg.build_job", "budgetkg.etl.join", "budgetkg.build_preload"]
 
@@ -126,8 +126,8 @@ class Build:
         self.claims = {}  # graph IRI -> resolved paths claiming it in this build
         self.keys = {}  # resolved path -> disclosure key (tuple) or None
         self.no_metadata = {}  # resolved path -> error message
-        self.batch, self.batch_bytes = [], 0
-        self.loader = None  # a Loader while run() goes on: batches load in the background
+        self.writer = None  # a StoreWriter while run() goes on: documents load in the background
+        self.layout, self.used_stems = None, set()
         self.spool = None
         self.next_id = 0
         self.given, self.unchanged_paths = {}, set()
@@ -168,23 +168,27 @@ class Build:
         self.workers = min(self.workers, len(to_process) or 1)  # one changed document: no pool to start
         pool_box = [worker_pool(self.workers)] if self.workers > 1 else [None]
         try:
-            with self.report.progress("building", len(to_process)) as step, Loader() as self.loader:
+            self.layout = PartsLayout(version_dir) if version_dir else None
+            if self.layout is not None:
+                self.layout.make()
+            self.used_stems = self.state.used_stems()
+            with self.report.progress("building", len(to_process)) as step, \
+                    StoreWriter(self.store, self.store.graphs()) as self.writer:
                 for outcome in run_jobs([self.job([p]) for p in to_process], self.workers, pool_box):
                     self.single(outcome)
                     step(1)
-                self.flush(wait=True)  # the joins below read and restore the state
+                self.writer.drain()  # joined disclosures replace graphs loaded above
                 joins = self.join_jobs()
                 for outcome in run_jobs(joins, self.workers, pool_box):
                     self.joined(outcome)
                     step(1)
-                self.flush(wait=True)
             for path, message in sorted(self.no_metadata.items()):
                 self.fail([path], f"{message} (and no other disclosure given from its folder to join)")
             self.unpublish(prune)
             fresh = set(self.outcome.published)
             self.outcome.quads = publish_dumps(self.store, self.state, self.previous_dir, fresh, self.report)
         finally:
-            self.loader = None
+            self.writer = None
             if pool_box[0] is not None:
                 pool_box[0].shutdown()
             shutil.rmtree(self.spool, ignore_errors=True)
@@ -260,8 +264,8 @@ class Build:
         """After a failed join: give the graph back the content it had before this build."""
         if graph is None or graph in self.outcome.unchanged or graph not in self.outcome.published:
             return
-        if self.loader is not None:
-            self.loader.drain()  # the state is the loader's while batches load
+        if self.writer is not None:
+            self.writer.drain()  # the graph's new quads must be in before the old ones go back
         self.outcome.published.remove(graph)
         del self.claims[graph]
         before = self.previous.graphs.get(graph)
@@ -284,52 +288,31 @@ class Build:
     # --- loading ------------------------------------------------------------------------------
 
     def enqueue(self, outcome, paths):
-        """Queue a finished document; bulk-load the queue when it holds BATCH_BYTES of N-Quads."""
-        if any(graph == outcome["graph"] for graph, _, _ in self.batch):
-            self.flush()
-        self.batch.append((outcome["graph"], outcome, paths))
-        self.batch_bytes += outcome["parts"]["nq"]["size"]
+        """Hand a finished document to the store writer (it loads in the background) and record it in
+        the state. A load that fails fails the build and its version is discarded, so the state may
+        run ahead of the store."""
+        nquads = Path(outcome["parts"]["nq"]["path"])
+        self.writer.add(outcome["graph"], nquads.read_bytes())
+        nquads.unlink(missing_ok=True)
+        self.record(outcome, paths)
         if outcome["graph"] not in self.outcome.published:
             self.outcome.published.append(outcome["graph"])
         self.report.line(summary_line(outcome["name"], outcome))
-        if self.batch_bytes >= BATCH_BYTES:
-            self.flush()
 
-    def flush(self, wait=False):
-        """Bulk-load the queued documents (each replacing its graph) and record them in the state: on the
-        loader thread while run() goes on (with wait, until it is done), else here."""
-        batch, self.batch, self.batch_bytes = self.batch, [], 0
-        if batch:
-            if self.loader is None:
-                self.load_batch(batch)
-            else:
-                self.loader.submit(lambda: self.load_batch(batch))
-        if wait and self.loader is not None:
-            self.loader.drain()
-
-    def load_batch(self, batch):
-        """Load one batch of finished documents into the store and adopt their dump parts."""
-        data = b"".join(Path(o["parts"]["nq"]["path"]).read_bytes() for _, o, _ in batch)
-        self.store.replace_graphs_nquads([graph for graph, _, _ in batch], data)
-        used = self.state.used_stems()
-        _, version_dir = self.store.build_dirs()
-        layout = PartsLayout(version_dir) if version_dir else None
-        if layout:
-            layout.make()
-        for graph, outcome, paths in batch:
-            Path(outcome["parts"]["nq"]["path"]).unlink(missing_ok=True)
-            old = self.state.graphs.get(graph)
-            stem = old["stem"] if old else unique_stem(graph_file_stem(graph), graph, used)
-            used.add(stem)
-            if layout:
-                adopt_parts(layout, stem, outcome["parts"])
-            else:
-                self.discard_spool(outcome)
-            self.state.graphs[graph] = {
-                "files": [{"path": p, "sha256": self.given[p]} for p in paths], "key": list(outcome["key"]),
-                "etl": self.etl, "base": self.base, "stem": stem, "quads": outcome["quads"],
-                "name": outcome["name"],
-                "parts": {k: {"size": v["size"], "sha256": v["sha256"]} for k, v in outcome["parts"].items() if k != "nq"}}
+    def record(self, outcome, paths):
+        """Put a loaded document's dump parts in place and its entry in the build state."""
+        graph = outcome["graph"]
+        old = self.state.graphs.get(graph)
+        stem = old["stem"] if old else unique_stem(graph_file_stem(graph), graph, self.used_stems)
+        self.used_stems.add(stem)
+        if self.layout is not None:
+            adopt_parts(self.layout, stem, outcome["parts"])
+        else:
+            self.discard_spool(outcome)
+        self.state.graphs[graph] = {
+            "files": [{"path": p, "sha256": self.given[p]} for p in paths], "key": list(outcome["key"]),
+            "etl": self.etl, "base": self.base, "stem": stem, "quads": outcome["quads"], "name": outcome["name"],
+            "parts": {k: {"size": v["size"], "sha256": v["sha256"]} for k, v in outcome["parts"].items() if k != "nq"}}
 
     # --- unpublishing -------------------------------------------------------------------------
 

@@ -356,6 +356,16 @@ class OxigraphStore(GraphStore):
             raise StoreError(f"cannot load the graphs {', '.join(f'<{i}>' for i in graph_iris)}: {exc}") from exc
         return data.count(b"\n") if data else 0
 
+    def load_stream(self, reader):
+        """Bulk-load N-Quads read from a file-like object until it ends (graphs not in the store yet:
+        nothing is dropped first). Same guarantees as replace_graphs_nquads."""
+        self._begin_write()
+        try:
+            self._store.bulk_load(reader, ox.RdfFormat.N_QUADS, lenient=True)
+            self._bulk_loaded = True
+        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot bulk-load the new graphs: {exc}") from exc
+
     def remove_graph(self, graph_iri):
         """Delete a named graph in the version being written."""
         self._begin_write()
