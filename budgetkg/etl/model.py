@@ -6,7 +6,7 @@ page; line where there is one; sheet and cell for workbooks; table, row and colu
 Nothing after the readers knows the input format: later stages see this model only (through
 ``etl.blocks.document_blocks``, which renders it to the block dicts the extractors read)."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 
 MONEY_UNITS = ("万元", "元", "千元", "亿元")
 
@@ -26,8 +26,14 @@ class Location:
     column: int | None = None
 
     def at(self, **changes):
-        """A copy with some fields changed."""
-        return replace(self, **changes)
+        """A copy with some fields changed (dataclasses.replace without its per-call introspection:
+        readers make one Location per cell)."""
+        if not changes.keys() <= LOCATION_FIELDS:
+            raise TypeError(f"Location has no field {sorted(changes.keys() - LOCATION_FIELDS)[0]!r}")
+        get = changes.get
+        return Location(get("file", self.file), get("page", self.page), get("line", self.line),
+                        get("sheet", self.sheet), get("cell", self.cell), get("table", self.table),
+                        get("row", self.row), get("column", self.column))
 
     def describe(self):
         """'file:line' for text, else 'file: page 3, table 2, row 4, column 5' (the parts known)."""
@@ -37,6 +43,9 @@ class Location:
             ("page", self.page), ("line", self.line), ("sheet", self.sheet), ("cell", self.cell),
             ("table", self.table), ("row", self.row), ("column", self.column)) if value is not None]
         return f"{self.file}: {', '.join(parts)}" if parts else self.file
+
+
+LOCATION_FIELDS = frozenset(f.name for f in fields(Location))
 
 
 @dataclass
@@ -139,9 +148,10 @@ def table_from_rows(rows, location, row_locations=None, **kwargs):
                     left.colspan = c - left.col + 1
                     owner[(r, c)] = left
                 continue
-            loc = (row_locations[r] if row_locations and r < len(row_locations) and row_locations[r]
-                   else location.at(row=r + 1))
-            cell = Cell(text=text, row=r, col=c, location=loc.at(row=loc.row or r + 1, column=c + 1))
+            loc = row_locations[r] if row_locations and r < len(row_locations) and row_locations[r] else None
+            where = (loc.at(row=loc.row or r + 1, column=c + 1) if loc is not None
+                     else location.at(row=r + 1, column=c + 1))
+            cell = Cell(text=text, row=r, col=c, location=where)
             cells.append(cell)
             owner[(r, c)] = cell
     return Table(cells=cells, location=location, row_locations=list(row_locations or []), **kwargs)
