@@ -28,6 +28,7 @@ GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 
 
 FLUSH_EVERY = 50  # documents between flushes of the write buffer during a build
+SMALL_LOAD_BYTES = 4 << 20  # N-Quads loaded in one transaction; above, bulk-loaded (then compacted at publish)
 
 
 class StoreError(Exception):
@@ -341,15 +342,19 @@ class OxigraphStore(GraphStore):
         return published, (self.versions.versions / self.writing if self.writing else None)
 
     def replace_graphs_nquads(self, graph_iris, data):
-        """Drop the graphs, then bulk-load the N-Quads (RocksDB SST ingestion, no SPARQL text).
+        """Drop the graphs, then load the N-Quads: up to SMALL_LOAD_BYTES in one transaction (a rebuild
+        of a few changed documents then needs no compaction), more with a bulk load (RocksDB SST
+        ingestion). Never SPARQL text.
 
-        The load is not one transaction, but it goes into the unpublished version: a failure raises
+        A bulk load is not one transaction, but it goes into the unpublished version: a failure raises
         StoreError and the build discards that version, so readers never see a half-replaced graph."""
         self._begin_write()
         try:
             for iri in graph_iris:
                 self._store.remove_graph(ox.NamedNode(iri))
-            if data:
+            if data and len(data) <= SMALL_LOAD_BYTES:  # a few changed documents: no SST files to compact
+                self._store.load(data, ox.RdfFormat.N_QUADS, lenient=True)
+            elif data:
                 self._store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
                 self._bulk_loaded = True
         except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
