@@ -1,8 +1,11 @@
 """Benchmark `budgetkg serve` against Oxigraph's own server (`oxigraph serve-read-only`) on the same data.
 
 Usage: python bench/bench_endpoint.py [--store DIR] [--requests 2000] [--seconds 10] [--clients 1,16]
-       [--workers N]; writes bench/results/endpoint-<date>.json. Needs the `oxigraph` CLI
-       (pip install -e '.[bench]').
+       [--workers N] [--fronts serve,gunicorn:2]; writes bench/results/endpoint-<date>.json. Needs the
+       `oxigraph` CLI (pip install -e '.[bench]'); a gunicorn front needs gunicorn ('.[prod]').
+
+Fronts: `serve` is `budgetkg serve` (waitress, one process); `gunicorn:N` runs the same app in N
+gunicorn processes (gthread workers), each with its own pool of --workers / N query workers.
 
 Both servers listen on 127.0.0.1 only. The data is the budgetkg store (default: the examples built
 into a temp dir), dumped as N-Quads and loaded with `oxigraph load`; Oxigraph serves it with
@@ -37,7 +40,8 @@ from budgetkg.store import Versions  # noqa: E402
 
 GOALS = {"small_select": {"throughput_ratio": 0.7, "p50_ratio": 1.5},  # budgetkg / oxigraph
          "heavy": {"throughput_ratio": 1 / 1.1, "p50_ratio": 1.1}}
-PATHS = {"budgetkg": "/sparql", "oxigraph": "/query"}
+PATHS = {"oxigraph": "/query"}  # every budgetkg front answers at /sparql
+GUNICORN_THREADS = 16  # request threads per gunicorn process
 WARMUP = 20  # requests per server and query before measuring
 
 
@@ -60,16 +64,44 @@ def start_oxigraph(store_dir, work, port):
     process = subprocess.Popen([cli, "serve-read-only", "--location", str(location), "--bind",
                                 f"127.0.0.1:{port}", "--union-default-graph"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_up(process, port, "/query?query=ASK%7B%7D")
+    return process
+
+
+def start_gunicorn(store_dir, port, processes, workers, timeout):
+    """Serve the app in `processes` gunicorn processes, each with max(1, workers // processes) query workers."""
+    env = {**os.environ, "BUDGETKG_STORE": str(store_dir), "BUDGETKG_WORKERS": str(max(1, workers // processes)),
+           "BUDGETKG_QUERY_TIMEOUT": str(timeout)}
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(processes), "--worker-class",
+                                "gthread", "--threads", str(GUNICORN_THREADS), "--bind", f"127.0.0.1:{port}",
+                                "budgetkg.server:create_app()"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_up(process, port, "/sparql?query=ASK%7B%7D")
+    return process
+
+
+def wait_until_up(process, port, path):
+    """Poll path on 127.0.0.1:port until it answers (bounded); kill the process if it never does."""
     for _ in range(150):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/query?query=ASK%7B%7D")
+            conn.request("GET", path)
             conn.getresponse().read()
-            return process
+            return
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit("oxigraph did not start")
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def start_front(front, store_dir, port, workers):
+    """Start one budgetkg front: `serve` or `gunicorn:N`."""
+    if front == "serve":
+        return start_server(store_dir, port, workers, timeout=30)
+    name, _, processes = front.partition(":")
+    if name != "gunicorn" or not processes.isdigit():
+        raise SystemExit(f"unknown front {front!r}: use serve or gunicorn:N")
+    return start_gunicorn(store_dir, port, int(processes), workers, timeout=30)
 
 
 def _client_share(args):
@@ -104,6 +136,7 @@ def main():
     parser.add_argument("--clients", default="1,16", help="client counts")
     parser.add_argument("--client-processes", type=int, default=2, help="processes the clients run in")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="budgetkg query workers")
+    parser.add_argument("--fronts", default="serve", help="budgetkg fronts to measure: serve, gunicorn:N")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-endpoint-"))
     store_dir = args.store
@@ -111,25 +144,32 @@ def main():
         store_dir = work / "store"
         subprocess.run([sys.executable, "-c", "from budgetkg.cli import main; main()", "build",
                         str(REPO / "examples"), "--store", str(store_dir)], check=True, capture_output=True)
-    ports = {"budgetkg": free_port(), "oxigraph": free_port()}
+    fronts = {("budgetkg" if front == "serve" else f"budgetkg-{front}"): front for front in args.fronts.split(",")}
+    ports = {server: free_port() for server in ["oxigraph", *fronts]}
     servers = {}
     report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
               "cpus": os.cpu_count(), "workers": args.workers, "requests": args.requests,
-              "seconds": args.seconds, "goals": GOALS, "queries": {}}
+              "seconds": args.seconds, "fronts": fronts, "goals": GOALS, "load_average": {"start": os.getloadavg()},
+              "queries": {}}
     try:
         servers["oxigraph"] = start_oxigraph(store_dir, work, ports["oxigraph"])
-        servers["budgetkg"] = start_server(store_dir, ports["budgetkg"], args.workers, timeout=30)
+        for server, front in fronts.items():
+            servers[server] = start_front(front, store_dir, ports[server], args.workers)
         with Pool(args.client_processes) as pool:
             for name, (query, fmt) in QUERIES.items():
                 entry = report["queries"][name] = {}
                 for clients in (int(c) for c in args.clients.split(",")):
                     row = entry[f"{clients}_clients"] = {}
-                    for server in ("oxigraph", "budgetkg"):
-                        request = request_for(query, fmt, PATHS[server])
-                        run_clients(ports[server], request, 1, WARMUP, args.seconds)
+                    for server in ports:
+                        request = request_for(query, fmt, PATHS.get(server, "/sparql"))
+                        warm = max(WARMUP, 2 * clients)  # over `clients` connections: every process warms up
+                        run_clients(ports[server], request, min(clients, warm), warm, args.seconds)
                         row[server] = measure(pool, ports[server], request, clients, args.requests, args.seconds)
-                    row["ratio"] = ratios(row["budgetkg"], row["oxigraph"])
+                    for server in fronts:
+                        row["ratio" if server == "budgetkg" else f"ratio-{fronts[server]}"] = ratios(
+                            row[server], row["oxigraph"])
                     print(f"{name} {clients} clients: {json.dumps(row)}", file=sys.stderr)
+        report["load_average"]["end"] = os.getloadavg()
     finally:
         for process in servers.values():
             process.terminate()

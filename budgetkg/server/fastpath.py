@@ -17,7 +17,7 @@ from werkzeug.wsgi import get_current_url
 
 from budgetkg.server import read_cors_headers, security
 from budgetkg.server.errors import HTTPError, handle_error
-from budgetkg.server.protocol import operation_from
+from budgetkg.server.protocol import parsed_operation
 from budgetkg.server.sparql import answer_query
 
 PATHS = ("/sparql", "/sparql/")
@@ -83,8 +83,8 @@ class SparqlFastPath:
         body = environ["wsgi.input"].read(length) if length else b""
         operation = None
         try:
-            operation = operation_from(environ["REQUEST_METHOD"], environ.get("QUERY_STRING", "").encode("latin-1"),
-                                       environ.get("CONTENT_TYPE", ""), lambda: body)
+            operation = parsed_operation(environ["REQUEST_METHOD"], environ.get("QUERY_STRING", "").encode("latin-1"),
+                                         environ.get("CONTENT_TYPE", ""), body)
             if operation is None or operation.kind != "query":
                 environ["wsgi.input"] = io.BytesIO(body)  # updates and bare requests: the Flask view
                 return self.flask_wsgi(environ, start_response)

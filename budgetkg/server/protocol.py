@@ -110,6 +110,22 @@ def content_type_parts(header):
     return mimetype.lower(), params.get("charset", "utf-8").lower()
 
 
+CACHED_REQUEST_BYTES = 16 * 1024  # requests up to this size have their parsed operation cached
+
+
+@lru_cache(maxsize=256)
+def _cached_operation(method, query_string, content_type, body):
+    return operation_from(method, query_string, content_type, lambda: body)
+
+
+def parsed_operation(method, query_string, content_type, body):
+    """operation_from for a request whose body is already read, cached for small requests: clients send
+    the same few queries again and again. The Operation returned is shared: do not change it."""
+    if len(query_string) + len(body) > CACHED_REQUEST_BYTES:
+        return operation_from(method, query_string, content_type, lambda: body)
+    return _cached_operation(method, query_string, content_type, body)
+
+
 def operation_from(method, query_string, content_type, read_body):
     """Read the query or update from GET parameters or a POST body; None for a bare GET.
 
