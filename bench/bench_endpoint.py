@@ -135,7 +135,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=10, help="time bound per load phase")
     parser.add_argument("--clients", default="1,16", help="client counts")
     parser.add_argument("--client-processes", type=int, default=2, help="processes the clients run in")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="budgetkg query workers")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="budgetkg query workers (the server's default: 2 per CPU)")
     parser.add_argument("--fronts", default="serve", help="budgetkg fronts to measure: serve, gunicorn:N")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-endpoint-"))

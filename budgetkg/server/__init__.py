@@ -19,7 +19,7 @@ DEFAULTS = {
     "QUEUE_TIMEOUT": None,         # seconds a request waits for an idle worker; default QUERY_TIMEOUT
     "MAX_ROWS": 10000,             # result rows (or triples) returned at most; more are cut, with a header
     "MAX_BODY": 1024 * 1024,       # request body cap in bytes
-    "WORKERS": None,               # query worker processes; default max(2, CPUs)
+    "WORKERS": None,               # query worker processes; default WORKERS_PER_CPU per CPU, at least 2
     "WORKER_MEMORY": None,         # address-space limit per worker (bytes or "2G"); default: half the RAM
                                    # divided among the workers, at least 1 GiB; 0: no limit
     "MAX_QUERY_DEPTH": limits.DEFAULT_MAX_QUERY_DEPTH,  # deeper (nested / chained) queries get 400; 0: none
@@ -39,6 +39,7 @@ DEFAULTS = {
     "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
 }
 READ_PATHS = ("/sparql", "/downloads", "/.well-known/void")
+WORKERS_PER_CPU = 2  # a worker idles while the front hands its answer on: one per CPU leaves cores unused
 
 
 def load_settings(app, test_config):
@@ -57,7 +58,7 @@ def load_settings(app, test_config):
     settings["MAX_ROWS"] = int(settings["MAX_ROWS"])
     settings["FINDINGS_WAIT"] = float(settings["FINDINGS_WAIT"])
     settings["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY"])
-    settings["WORKERS"] = int(settings["WORKERS"] or max(2, os.cpu_count() or 1))
+    settings["WORKERS"] = int(settings["WORKERS"] or max(2, WORKERS_PER_CPU * (os.cpu_count() or 1)))
     settings["UPDATE_TOKEN"] = str(settings["UPDATE_TOKEN"]) if settings["UPDATE_TOKEN"] else None
     memory = settings["WORKER_MEMORY"]
     settings["WORKER_MEMORY"] = (limits.default_worker_memory(settings["WORKERS"]) if memory is None
