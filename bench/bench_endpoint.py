@@ -4,8 +4,10 @@ Usage: python bench/bench_endpoint.py [--store DIR] [--requests 2000] [--seconds
        [--workers N] [--fronts serve,gunicorn:2]; writes bench/results/endpoint-<date>.json. Needs the
        `oxigraph` CLI (pip install -e '.[bench]'); a gunicorn front needs gunicorn ('.[prod]').
 
-Fronts: `serve` is `budgetkg serve` (waitress, one process); `gunicorn:N` runs the same app in N
-gunicorn processes (gthread workers), each with its own pool of --workers / N query workers.
+Fronts: `serve` is `budgetkg serve` (waitress, one process); `serve@DIR` the same command running the
+budgetkg package of another checkout in DIR (e.g. `git archive OLD budgetkg | tar -x -C DIR`), to
+measure before and after in one run; `gunicorn:N` runs the app in N gunicorn processes (gthread
+workers), each with its own pool of --workers / N query workers.
 
 Both servers listen on 127.0.0.1 only. The data is the budgetkg store (default: the examples built
 into a temp dir), dumped as N-Quads and loaded with `oxigraph load`; Oxigraph serves it with
@@ -94,13 +96,15 @@ def wait_until_up(process, port, path):
     raise SystemExit(f"the server on port {port} did not start")
 
 
-def start_front(front, store_dir, port, workers):
-    """Start one budgetkg front: `serve` or `gunicorn:N`."""
-    if front == "serve":
-        return start_server(store_dir, port, workers, timeout=30)
+def start_front(front, store_dir, port, workers, baseline_workers):
+    """Start one budgetkg front: `serve`, `serve@DIR` (the budgetkg package of the checkout in DIR: a
+    baseline in the same run) or `gunicorn:N`."""
+    if front == "serve" or front.startswith("serve@"):
+        code = front.partition("@")[2] or None
+        return start_server(store_dir, port, baseline_workers if code else workers, timeout=30, code=code)
     name, _, processes = front.partition(":")
     if name != "gunicorn" or not processes.isdigit():
-        raise SystemExit(f"unknown front {front!r}: use serve or gunicorn:N")
+        raise SystemExit(f"unknown front {front!r}: use serve, serve@DIR or gunicorn:N")
     return start_gunicorn(store_dir, port, int(processes), workers, timeout=30)
 
 
@@ -137,7 +141,9 @@ def main():
     parser.add_argument("--client-processes", type=int, default=2, help="processes the clients run in")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
                         help="budgetkg query workers (the server's default: 2 per CPU)")
-    parser.add_argument("--fronts", default="serve", help="budgetkg fronts to measure: serve, gunicorn:N")
+    parser.add_argument("--baseline-workers", type=int, default=max(2, os.cpu_count() or 1),
+                        help="query workers of a serve@DIR front (the default before it became 2 per CPU)")
+    parser.add_argument("--fronts", default="serve", help="budgetkg fronts to measure: serve, serve@DIR, gunicorn:N")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-endpoint-"))
     store_dir = args.store
@@ -149,13 +155,14 @@ def main():
     ports = {server: free_port() for server in ["oxigraph", *fronts]}
     servers = {}
     report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
-              "cpus": os.cpu_count(), "workers": args.workers, "requests": args.requests,
+              "cpus": os.cpu_count(), "workers": args.workers, "baseline_workers": args.baseline_workers,
+              "requests": args.requests,
               "seconds": args.seconds, "fronts": fronts, "goals": GOALS, "load_average": {"start": os.getloadavg()},
               "queries": {}}
     try:
         servers["oxigraph"] = start_oxigraph(store_dir, work, ports["oxigraph"])
         for server, front in fronts.items():
-            servers[server] = start_front(front, store_dir, ports[server], args.workers)
+            servers[server] = start_front(front, store_dir, ports[server], args.workers, args.baseline_workers)
         with Pool(args.client_processes) as pool:
             for name, (query, fmt) in QUERIES.items():
                 entry = report["queries"][name] = {}
