@@ -13,7 +13,8 @@ Both servers listen on 127.0.0.1 only. The data is the budgetkg store (default: 
 into a temp dir), dumped as N-Quads and loaded with `oxigraph load`; Oxigraph serves it with
 --union-default-graph, as budgetkg does. Every load phase is bounded by --requests and --seconds; the
 client threads are spread over up to --client-processes processes so that the Python client is not the
-bottleneck, and the two servers are measured alternately, query by query, in the same run."""
+bottleneck, and the servers are measured alternately, query by query and within each query in --rounds
+turns, in the same run."""
 
 import argparse
 import datetime
@@ -114,7 +115,8 @@ def _client_share(args):
 
 
 def measure(pool, port, request, clients, requests, seconds):
-    """One bounded load phase with `clients` clients spread over the pool's processes."""
+    """One bounded load phase with `clients` clients spread over the pool's processes:
+    (latencies of answers, latencies of failures, elapsed seconds)."""
     procs = min(clients, pool._processes)  # noqa: SLF001 - the pool's size, as created
     shares = [(port, request, clients // procs + (i < clients % procs),
                requests // procs + (i < requests % procs), seconds) for i in range(procs)]
@@ -123,7 +125,24 @@ def measure(pool, port, request, clients, requests, seconds):
         latencies += ok
         errors += failed
         elapsed = max(elapsed, took)
-    return summarise(latencies, errors, elapsed)
+    return latencies, errors, elapsed
+
+
+def measure_alternately(pool, ports, paths, query, fmt, clients, args):
+    """Each server's summary over `args.rounds` rounds, the servers taking turns in every round, so that
+    a change of machine load during the run weighs on all of them alike."""
+    phases = {server: ([], [], 0.0) for server in ports}
+    for server, port in ports.items():
+        warm = max(WARMUP, 2 * clients)  # over `clients` connections: every process of a front warms up
+        run_clients(port, request_for(query, fmt, paths.get(server, "/sparql")), min(clients, warm), warm,
+                    args.seconds)
+    for _ in range(args.rounds):
+        for server, port in ports.items():
+            ok, failed, took = measure(pool, port, request_for(query, fmt, paths.get(server, "/sparql")), clients,
+                                       args.requests // args.rounds, args.seconds / args.rounds)
+            latencies, errors, elapsed = phases[server]
+            phases[server] = (latencies + ok, errors + failed, elapsed + took)
+    return {server: summarise(*phase) for server, phase in phases.items()}
 
 
 def ratios(ours, theirs):
@@ -138,6 +157,7 @@ def main():
     parser.add_argument("--requests", type=int, default=2000, help="requests per load phase (bounded)")
     parser.add_argument("--seconds", type=float, default=10, help="time bound per load phase")
     parser.add_argument("--clients", default="1,16", help="client counts")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per load phase (the servers alternate)")
     parser.add_argument("--client-processes", type=int, default=2, help="processes the clients run in")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
                         help="budgetkg query workers (the server's default: 2 per CPU)")
@@ -156,7 +176,7 @@ def main():
     servers = {}
     report = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
               "cpus": os.cpu_count(), "workers": args.workers, "baseline_workers": args.baseline_workers,
-              "requests": args.requests,
+              "requests": args.requests, "rounds": args.rounds,
               "seconds": args.seconds, "fronts": fronts, "goals": GOALS, "load_average": {"start": os.getloadavg()},
               "queries": {}}
     try:
@@ -167,12 +187,8 @@ def main():
             for name, (query, fmt) in QUERIES.items():
                 entry = report["queries"][name] = {}
                 for clients in (int(c) for c in args.clients.split(",")):
-                    row = entry[f"{clients}_clients"] = {}
-                    for server in ports:
-                        request = request_for(query, fmt, PATHS.get(server, "/sparql"))
-                        warm = max(WARMUP, 2 * clients)  # over `clients` connections: every process warms up
-                        run_clients(ports[server], request, min(clients, warm), warm, args.seconds)
-                        row[server] = measure(pool, ports[server], request, clients, args.requests, args.seconds)
+                    row = entry[f"{clients}_clients"] = measure_alternately(pool, ports, PATHS, query, fmt,
+                                                                            clients, args)
                     for server in fronts:
                         row["ratio" if server == "budgetkg" else f"ratio-{fronts[server]}"] = ratios(
                             row[server], row["oxigraph"])
