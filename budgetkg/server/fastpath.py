@@ -1,7 +1,8 @@
 """A lean WSGI path for the hot requests: SPARQL queries at /sparql (GET ?query=, POST form or
 application/sparql-query), answered without Flask's routing, request and response objects.
 
-It runs the same code as the Flask view: protocol.operation_from reads the operation,
+It runs the same code as the Flask view: protocol.operation_from reads the operation (through
+protocol.parsed_operation, which caches small requests),
 sparql.answer_query checks, negotiates and runs it on the worker pool, and the headers come from
 the same functions (sparql.result_headers, read_cors_headers, security.HEADERS). Everything else is
 passed to Flask untouched: other paths and methods, bare GETs (the service description), updates,
@@ -23,8 +24,6 @@ from budgetkg.server.sparql import answer_query
 PATHS = ("/sparql", "/sparql/")
 FORM_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 SECURITY_HEADERS = tuple(security.HEADERS.items())
-
-
 ROOT_KEYS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")
 
 
@@ -81,16 +80,18 @@ class SparqlFastPath:
         except Exception:  # noqa: BLE001 - e.g. werkzeug's SecurityError on a bad Host: Flask answers it
             return self.flask_wsgi(environ, start_response)
         body = environ["wsgi.input"].read(length) if length else b""
-        operation = None
+        method, query_string = environ["REQUEST_METHOD"], environ.get("QUERY_STRING", "").encode("latin-1")
         try:
-            operation = parsed_operation(environ["REQUEST_METHOD"], environ.get("QUERY_STRING", "").encode("latin-1"),
-                                         environ.get("CONTENT_TYPE", ""), body)
-            if operation is None or operation.kind != "query":
-                environ["wsgi.input"] = io.BytesIO(body)  # updates and bare requests: the Flask view
-                return self.flask_wsgi(environ, start_response)
+            operation = parsed_operation(method, query_string, environ.get("CONTENT_TYPE", ""), body)
+        except Exception as exc:  # noqa: BLE001 - rendered by Flask's error handler, as on the Flask path
+            return self.flask_error(environ, start_response, exc, None)
+        if operation is None or operation.kind != "query":
+            environ["wsgi.input"] = io.BytesIO(body)  # updates and bare requests: the Flask view
+            return self.flask_wsgi(environ, start_response)
+        try:
             result, headers = answer_query(operation, environ.get("HTTP_ACCEPT", ""), base, settings,
                                            self.get_pool())
-        except Exception as exc:  # noqa: BLE001 - rendered by Flask's error handler, as on the Flask path
+        except Exception as exc:  # noqa: BLE001 - as above
             return self.flask_error(environ, start_response, exc, operation)
         headers += read_cors_headers(settings["CORS_ORIGIN"], environ["REQUEST_METHOD"])
         headers += SECURITY_HEADERS
