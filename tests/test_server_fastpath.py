@@ -112,6 +112,19 @@ def test_queries_bypass_flask_and_everything_else_reaches_it(make_app, built_sto
         restore()
 
 
+def test_untrusted_hosts_are_refused_on_the_fast_path_too(make_app, built_store):
+    apps = {"fast": make_app(built_store, TRUSTED_HOSTS=["data.example.org"]),
+            "flask": make_app(built_store, TRUSTED_HOSTS=["data.example.org"], FAST_PATH=False)}
+    query = {"query": "SELECT ?u { BIND(<x> AS ?u) }", "format": "csv"}
+    assert_same(apps, "GET", "/sparql", {"query_string": query, "headers": {"Host": "evil.example"}}, 400)
+    assert_same(apps, "POST", "/sparql", {"data": query, "headers": {"Host": "evil.example"}}, 400)
+    assert_same(apps, "GET", "/sparql", {"query_string": query, "headers": {"Host": "data.example.org"}}, 200)
+    apps = {"fast": make_app(built_store, TRUSTED_HOSTS=["data.example.org"], BASE_URL="https://data.example.org/"),
+            "flask": make_app(built_store, TRUSTED_HOSTS=["data.example.org"], BASE_URL="https://data.example.org/",
+                              FAST_PATH=False)}
+    assert_same(apps, "GET", "/sparql", {"query_string": query, "headers": {"Host": "evil.example"}}, 400)
+
+
 def test_fast_path_timeout_is_the_same_503(make_app, slow_store):  # noqa: F811 - the fixture
     fast = make_app(slow_store, QUERY_TIMEOUT=1)
     flask = make_app(slow_store, QUERY_TIMEOUT=1, FAST_PATH=False)

@@ -6,7 +6,7 @@ protocol.parsed_operation, which caches small requests),
 sparql.answer_query checks, negotiates and runs it on the worker pool, and the headers come from
 the same functions (sparql.result_headers, read_cors_headers, security.HEADERS). Everything else is
 passed to Flask untouched: other paths and methods, bare GETs (the service description), updates,
-bodies without a Content-Length or over MAX_BODY, hosts werkzeug refuses. An error is rendered by
+bodies without a Content-Length or over MAX_BODY, hosts werkzeug refuses (TRUSTED_HOSTS, malformed). An error is rendered by
 Flask's one error handler inside a request context, so its status, headers and document are those of
 the Flask path; the query is never run twice."""
 
@@ -28,15 +28,20 @@ ROOT_KEYS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRI
 
 
 @lru_cache(maxsize=256)
-def root_url(parts):
-    """werkzeug's root URL of a request from its ROOT_KEYS values (cached: clients send the same Host)."""
+def root_url(parts, trusted_hosts):
+    """werkzeug's root URL of a request from its ROOT_KEYS values (cached: clients send the same Host);
+    werkzeug's SecurityError for a Host outside trusted_hosts (Flask's TRUSTED_HOSTS), as Flask checks it."""
     return get_current_url({key: value for key, value in zip(ROOT_KEYS, parts) if value is not None},
-                           root_only=True)
+                           root_only=True, trusted_hosts=trusted_hosts)
 
 
 def base_iri(environ, settings):
-    """The public base URL ending in a slash, as describe.base_url() gives it (BASE_URL or the request's)."""
-    base = settings["BASE_URL"] or root_url(tuple(environ.get(key) for key in ROOT_KEYS))
+    """The public base URL ending in a slash, as describe.base_url() gives it (BASE_URL or the request's).
+
+    The Host is checked against TRUSTED_HOSTS even with BASE_URL set, as Flask does for every request."""
+    trusted = settings.get("TRUSTED_HOSTS")
+    root = root_url(tuple(environ.get(key) for key in ROOT_KEYS), tuple(trusted) if trusted else None)
+    base = settings["BASE_URL"] or root
     return base if base.endswith("/") else base + "/"
 
 
