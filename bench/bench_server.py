@@ -116,12 +116,16 @@ def load(port, query, fmt, clients, requests, seconds):
     return summarise(*run_clients(port, request_for(query, fmt), clients, requests, seconds))
 
 
-def start_server(store_dir, port, workers, timeout):
-    """Start `budgetkg serve` on 127.0.0.1 and wait until it answers."""
+def start_server(store_dir, port, workers, timeout, code=None):
+    """Start `budgetkg serve` on 127.0.0.1 and wait until it answers; code: another checkout's directory
+    whose budgetkg package runs instead (a baseline measured in the same run)."""
     env = {**os.environ, "BUDGETKG_WORKERS": str(workers), "BUDGETKG_QUERY_TIMEOUT": str(timeout)}
+    if code:
+        env["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [os.environ.get("PYTHONPATH")])])
     process = subprocess.Popen([sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
                                 "--store", str(store_dir), "--port", str(port), "--host", "127.0.0.1"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               cwd=code)  # `python -c` puts the working directory first on sys.path
     for _ in range(150):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)

@@ -164,17 +164,21 @@ def free_port():
 
 
 @contextlib.contextmanager
-def server_process(store_dir, probe="/", **settings):
-    """Run `budgetkg serve` on a free loopback port over store_dir with settings (as BUDGETKG_<NAME>);
-    yield (base URL, process, path of its stderr log), then stop it."""
+def server_process(store_dir, probe="/", gunicorn_processes=0, **settings):
+    """Run `budgetkg serve` (or, with gunicorn_processes, the app in that many gunicorn processes) on a
+    free loopback port over store_dir with settings (as BUDGETKG_<NAME>); yield (base URL, process, path
+    of its stderr log), then stop it."""
     import tempfile
     port = free_port()
-    env = {**os.environ, "BUDGETKG_QUERY_TIMEOUT": "20", "BUDGETKG_WORKERS": "2",
+    env = {**os.environ, "BUDGETKG_QUERY_TIMEOUT": "20", "BUDGETKG_WORKERS": "2", "BUDGETKG_STORE": str(store_dir),
            **{f"BUDGETKG_{name}": str(value) for name, value in settings.items()}}
     log = tempfile.NamedTemporaryFile(prefix="budgetkg-serve-", suffix=".log", delete=False)
-    process = subprocess.Popen([sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
-                                "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=log)
+    command = ([sys.executable, "-m", "gunicorn", "--workers", str(gunicorn_processes), "--worker-class", "gthread",
+                "--threads", "4", "--bind", f"127.0.0.1:{port}", "budgetkg.server:create_app()"]
+               if gunicorn_processes else
+               [sys.executable, "-c", "from budgetkg.cli import main; main()", "serve",
+                "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port)])
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -19,12 +19,13 @@ DEFAULTS = {
     "QUEUE_TIMEOUT": None,         # seconds a request waits for an idle worker; default QUERY_TIMEOUT
     "MAX_ROWS": 10000,             # result rows (or triples) returned at most; more are cut, with a header
     "MAX_BODY": 1024 * 1024,       # request body cap in bytes
-    "WORKERS": None,               # query worker processes; default max(2, CPUs)
+    "WORKERS": None,               # query worker processes; default WORKERS_PER_CPU per CPU, at least 2
     "WORKER_MEMORY": None,         # address-space limit per worker (bytes or "2G"); default: half the RAM
                                    # divided among the workers, at least 1 GiB; 0: no limit
     "MAX_QUERY_DEPTH": limits.DEFAULT_MAX_QUERY_DEPTH,  # deeper (nested / chained) queries get 400; 0: none
     "THREADS": 32,                 # request threads of `budgetkg serve` (waitress)
     "CONNECTION_LIMIT": 256,       # open connections `budgetkg serve` accepts at once (waitress)
+    "FAST_PATH": True,             # answer /sparql queries without Flask's request machinery (fastpath.py)
     "UPDATE_TOKEN": None,          # SPARQL Update is refused unless this bearer token is configured and sent
     "ALLOW_SERVICE": False,        # SERVICE (federated query) is refused unless this is true
     "ISOLATE_NETWORK": True,       # run workers in an empty network namespace where Linux allows it
@@ -38,6 +39,7 @@ DEFAULTS = {
     "LICENSE": "https://creativecommons.org/licenses/by/4.0/",
 }
 READ_PATHS = ("/sparql", "/downloads", "/.well-known/void")
+WORKERS_PER_CPU = 2  # a worker idles while the front hands its answer on: one per CPU leaves cores unused
 
 
 def load_settings(app, test_config):
@@ -56,7 +58,7 @@ def load_settings(app, test_config):
     settings["MAX_ROWS"] = int(settings["MAX_ROWS"])
     settings["FINDINGS_WAIT"] = float(settings["FINDINGS_WAIT"])
     settings["MAX_CONTENT_LENGTH"] = int(settings["MAX_BODY"])
-    settings["WORKERS"] = int(settings["WORKERS"] or max(2, os.cpu_count() or 1))
+    settings["WORKERS"] = int(settings["WORKERS"] or max(2, WORKERS_PER_CPU * (os.cpu_count() or 1)))
     settings["UPDATE_TOKEN"] = str(settings["UPDATE_TOKEN"]) if settings["UPDATE_TOKEN"] else None
     memory = settings["WORKER_MEMORY"]
     settings["WORKER_MEMORY"] = (limits.default_worker_memory(settings["WORKERS"]) if memory is None
@@ -97,16 +99,23 @@ def pool_factory(app):
     return get_pool, close
 
 
+CORS_EXPOSED = "X-Result-Truncated, X-Store-Version, Content-Length"
+CORS_PREFLIGHT = (("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+                  ("Access-Control-Allow-Headers", "Content-Type, Accept"), ("Access-Control-Max-Age", "86400"))
+
+
+def read_cors_headers(origin, method):
+    """The CORS headers of a read response (query results, downloads, descriptions) to a `method` request."""
+    headers = [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", CORS_EXPOSED)]
+    return headers + list(CORS_PREFLIGHT) if method == "OPTIONS" else headers
+
+
 def add_cors(response):
     """Allow browser tools to read query results, downloads and descriptions (not updates)."""
     operation = g.get("operation")
     if request.path.startswith(READ_PATHS) and not (operation and operation.kind == "update"):
-        response.headers["Access-Control-Allow-Origin"] = app_config("CORS_ORIGIN")
-        response.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Store-Version, Content-Length"
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-            response.headers["Access-Control-Max-Age"] = "86400"
+        for name, value in read_cors_headers(app_config("CORS_ORIGIN"), request.method):
+            response.headers[name] = value
     return response
 
 
@@ -129,4 +138,7 @@ def create_app(test_config=None):
         app.register_blueprint(blueprint)
     app.after_request(add_cors)
     app.after_request(security.add_headers)
+    if app.config["FAST_PATH"]:
+        from budgetkg.server.fastpath import SparqlFastPath
+        app.wsgi_app = SparqlFastPath(app, app.wsgi_app)
     return app

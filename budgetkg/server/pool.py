@@ -7,6 +7,7 @@ requests never get a dead worker, and a worker that dies is diagnosed (time limi
 
 import os
 import queue
+import select
 import signal
 import socket
 import subprocess
@@ -106,6 +107,8 @@ class Worker:
         finally:
             theirs.close()
         self.conn = Connection(ours.detach())
+        self.poller = select.poll()  # one poll object per worker, not a selector built on every wait
+        self.poller.register(self.conn.fileno(), select.POLLIN)
         self.isolated = None
         self.killed = False
 
@@ -118,6 +121,10 @@ class Worker:
             return True
         except (EOFError, OSError):
             return False
+
+    def answered(self, timeout):
+        """Wait up to timeout seconds for the reply (or the worker's death: EOF); True if one came."""
+        return bool(self.poller.poll(max(0.0, timeout) * 1000))
 
     def alive(self):
         """True while the process runs."""
@@ -175,7 +182,7 @@ class WorkerPool:
         self.options = WorkerOptions(isolate, memory_limit)
         self.start_timeout = start_timeout
         self.pid = os.getpid()
-        self.idle = queue.Queue()
+        self.idle = queue.SimpleQueue()  # C-implemented: cheaper get/put than Queue on every request
         self.workers = set()      # live or starting workers the pool owns
         self.lock = threading.Lock()
         self.wake = threading.Event()
@@ -276,8 +283,7 @@ class WorkerPool:
         """Run a job on an idle worker; the reply tuple, or an HTTPError saying what stopped the query."""
         worker = self._send(job, queue_timeout)
         try:
-            answered = worker.conn.poll(timeout)
-            reply = worker.conn.recv() if answered else None
+            reply = worker.conn.recv() if worker.answered(timeout) else None
         except (EOFError, OSError):
             error = worker.death()
             self._retire(worker)

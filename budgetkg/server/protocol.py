@@ -4,9 +4,11 @@ Nothing here runs a query; sparql.py puts these pieces together and hands the jo
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import request
+from werkzeug.http import parse_options_header
 
 from budgetkg.server.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from budgetkg.server.limits import query_depth
@@ -96,18 +98,48 @@ def parse_pairs(data, what):
 
 
 def read_operation():
-    """Read the query or update from GET parameters or a POST body; None for a bare GET."""
-    params = parse_pairs(request.query_string, "the query string")
-    body_text = None
-    if request.method == "POST":
-        mimetype = request.mimetype
-        charset = request.mimetype_params.get("charset", "utf-8").lower()
+    """Read the query or update of the current Flask request; None for a bare GET."""
+    return operation_from(request.method, request.query_string, request.headers.get("Content-Type", ""),
+                          lambda: request.get_data(cache=False))
+
+
+@lru_cache(maxsize=64)
+def content_type_parts(header):
+    """(lower-case mimetype, charset) of a Content-Type header value, as Flask's request reads them."""
+    mimetype, params = parse_options_header(header)
+    return mimetype.lower(), params.get("charset", "utf-8").lower()
+
+
+CACHED_REQUEST_BYTES = 16 * 1024  # requests up to this size have their parsed operation cached
+
+
+@lru_cache(maxsize=256)
+def _cached_operation(method, query_string, content_type, body):
+    return operation_from(method, query_string, content_type, lambda: body)
+
+
+def parsed_operation(method, query_string, content_type, body):
+    """operation_from for a request whose body is already read, cached for small requests: clients send
+    the same few queries again and again. The Operation returned is shared: do not change it."""
+    if len(query_string) + len(body) > CACHED_REQUEST_BYTES:
+        return operation_from(method, query_string, content_type, lambda: body)
+    return _cached_operation(method, query_string, content_type, body)
+
+
+def operation_from(method, query_string, content_type, read_body):
+    """Read the query or update from GET parameters or a POST body; None for a bare GET.
+
+    query_string is bytes, content_type the header value ("" when absent), read_body() the body bytes:
+    the one reading of a protocol request, shared by the Flask view and the WSGI fast path."""
+    params = parse_pairs(query_string, "the query string") if query_string else []
+    if method == "POST":
+        mimetype, charset = content_type_parts(content_type)
         if not mimetype:
             raise UnsupportedMediaType("POST needs a Content-Type: application/x-www-form-urlencoded, "
                                        "application/sparql-query or application/sparql-update")
         if charset not in ("utf-8", "utf8"):
             raise BadRequest(f"only UTF-8 is accepted, not charset={charset}")
-        body = request.get_data(cache=False)
+        body = read_body()
         if mimetype == "application/x-www-form-urlencoded":
             params += parse_pairs(body, "the form body")
         elif mimetype in ("application/sparql-query", "application/sparql-update"):
@@ -124,7 +156,7 @@ def read_operation():
     kind = "query" if texts["query"] else "update" if texts["update"] else None
     if kind is None:
         return None
-    if kind == "update" and request.method != "POST":
+    if kind == "update" and method != "POST":
         raise BadRequest("a SPARQL Update must be sent with POST")
     prefix = "" if kind == "query" else "using-"
     return Operation(kind, texts[kind][0],

@@ -59,41 +59,57 @@ def endpoint():
     return run_update(operation) if operation.kind == "update" else run_query(operation)
 
 
-def check_service(analysis):
+def check_service(analysis, allowed):
     """Refuse SERVICE unless the operator allowed it."""
-    if analysis.uses_service and not current_app.config["ALLOW_SERVICE"]:
+    if analysis.uses_service and not allowed:
         raise Forbidden("SERVICE (federated query) is disabled on this endpoint: it never makes "
                         "outbound requests. Download the data from /downloads and query it locally.")
 
 
-def run_query(operation):
-    """Check, negotiate and run a query on the worker pool."""
+def query_job(operation, accept_header, base_iri, settings):
+    """Check and negotiate a query; return the job a worker runs (HTTPError when it is refused)."""
     analysis = analyse_text(operation.text)
     if analysis.form == "update":
         raise BadRequest("this is a SPARQL Update, not a query; send it as `update` (updates are disabled "
                          "unless the operator configured a token)")
-    check_service(analysis)
-    check_depth(analysis.depth, current_app.config["MAX_QUERY_DEPTH"])
-    formats, refusals = negotiate_all(request.headers.get("Accept", ""), operation.format)
+    check_service(analysis, settings["ALLOW_SERVICE"])
+    check_depth(analysis.depth, settings["MAX_QUERY_DEPTH"])
+    formats, refusals = negotiate_all(accept_header, operation.format)
     if analysis.form in refusals:
         raise NotAcceptable(refusals[analysis.form])
-    config = current_app.config
-    job = {"query": operation.text, "default_graphs": operation.default_graphs,
-           "named_graphs": operation.named_graphs, "has_dataset": analysis.has_dataset,
-           "formats": formats, "not_acceptable": refusals, "max_rows": config["MAX_ROWS"],
-           "base_iri": describe.base_url() + "sparql"}  # the worker adds default_prefixes() itself
-    reply = current_app.extensions["budgetkg"]["pool"]().run(
-        job, config["QUERY_TIMEOUT"], config["QUEUE_TIMEOUT"])
+    return {"query": operation.text, "default_graphs": operation.default_graphs,
+            "named_graphs": operation.named_graphs, "has_dataset": analysis.has_dataset,
+            "formats": formats, "not_acceptable": refusals, "max_rows": settings["MAX_ROWS"],
+            "base_iri": base_iri + "sparql"}  # the worker adds default_prefixes() itself
+
+
+def result_headers(key, version, truncated, max_rows):
+    """The headers of a query result (besides Content-Length, CORS and the security headers)."""
+    headers = [("Content-Type", MEDIA[key] + ("; charset=utf-8" if key in ("csv", "tsv") else "")),
+               ("X-Store-Version", version)]
+    if truncated:
+        headers.append(("X-Result-Truncated", f"true; max-rows={max_rows}"))
+    headers.append(("Vary", "Accept"))
+    return headers
+
+
+def answer_query(operation, accept_header, base_iri, settings, pool):
+    """Run a query on the worker pool; return (body bytes, headers) or raise the HTTPError that stopped it.
+
+    The one query path: the Flask view and the WSGI fast path (fastpath.py) both call it."""
+    job = query_job(operation, accept_header, base_iri, settings)
+    reply = pool.run(job, settings["QUERY_TIMEOUT"], settings["QUEUE_TIMEOUT"])
     if reply[0] == "error":
         raise describe.error_for(reply[1], reply[2])
-    _, kind, key, body, truncated, version = reply
-    response = make_response(body)
-    response.headers["Content-Type"] = MEDIA[key] + ("; charset=utf-8" if key in ("csv", "tsv") else "")
-    response.headers["X-Store-Version"] = version
-    if truncated:
-        response.headers["X-Result-Truncated"] = f"true; max-rows={config['MAX_ROWS']}"
-    response.vary.add("Accept")
-    return response
+    _, _kind, key, body, truncated, version = reply
+    return body, result_headers(key, version, truncated, settings["MAX_ROWS"])
+
+
+def run_query(operation):
+    """Check, negotiate and run a query on the worker pool (Flask view)."""
+    body, headers = answer_query(operation, request.headers.get("Accept", ""), describe.base_url(),
+                                 current_app.config, current_app.extensions["budgetkg"]["pool"]())
+    return make_response(body, 200, headers)
 
 
 def authorised():
@@ -111,7 +127,7 @@ def run_update(operation):
     if operation.default_graphs or operation.named_graphs:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; use USING in the update")
     analysis = analyse(operation.text)
-    check_service(analysis)
+    check_service(analysis, current_app.config["ALLOW_SERVICE"])
     check_depth(analysis.depth, current_app.config["MAX_QUERY_DEPTH"])
     from budgetkg.server import isolate_workers
     from budgetkg.server.pool import Worker, WorkerOptions

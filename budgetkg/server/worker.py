@@ -56,6 +56,16 @@ def isolate_network():
 REMOTE_VERSION = "remote"  # the X-Store-Version of answers from a SPARQL server (it has no versions)
 
 
+def pointer_key(path):
+    """(inode, mtime, size) of the version pointer file, or None: it is replaced atomically (a new inode)
+    on every publication, so an unchanged key means an unchanged version, without reading the file."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
 class Reader:
     """The store version this worker reads, reopened when a new version is published (or a SPARQL server)."""
 
@@ -63,6 +73,7 @@ class Reader:
         self.remote_url = str(store_dir) if is_store_url(store_dir) else None
         self.versions = None if self.remote_url else Versions(store_dir)
         self.version = None
+        self.pointer_key = None
         self.legacy = self.remote = None
 
     def store(self):
@@ -72,6 +83,9 @@ class Reader:
             if self.remote is None:
                 self.remote = RemoteStore(self.remote_url, check=False)
             return REMOTE_VERSION, self.remote
+        key = pointer_key(self.versions.pointer)
+        if self.version is not None and key == self.pointer_key:
+            return self.version.name, self.version.store  # the pointer file was not replaced: same version
         if self.versions.is_legacy():
             if self.legacy is None:
                 self.legacy = ox.Store.read_only(str(self.versions.root))
@@ -82,6 +96,7 @@ class Reader:
                 self.version.close()
             self.version = self.versions.open_current()
             self.versions.collect()
+        self.pointer_key = key  # taken before the pointer was read: a later swap is seen next time
         return (self.version.name, self.version.store) if self.version else (None, None)
 
 
