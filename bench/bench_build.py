@@ -73,11 +73,10 @@ def bulk_load(nq_path, store_dir):
     store.bulk_load(path=str(nq_path), format=ox.RdfFormat.N_QUADS)
     store.flush()
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
-    quads = len(store)
     start = time.perf_counter()
-    store.optimize()
-    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "quads": quads,
-            "optimize_seconds": time.perf_counter() - start}
+    store.optimize()  # before anything else reads the store: background compaction would hide its cost
+    optimize_seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "quads": len(store), "optimize_seconds": optimize_seconds}
 
 
 def job_cpu_per_document(paths, sample):

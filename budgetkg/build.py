@@ -128,6 +128,7 @@ class Build:
         self.no_metadata = {}  # resolved path -> error message
         self.writer = None  # a StoreWriter while run() goes on: documents load in the background
         self.layout, self.used_stems = None, set()
+        self.listed = set()  # the graphs in self.outcome.published
         self.spool = None
         self.next_id = 0
         self.given, self.unchanged_paths = {}, set()
@@ -256,17 +257,23 @@ class Build:
             return self.fail(paths, outcome["error"])
         if claimed in self.outcome.unchanged:
             self.outcome.unchanged.remove(claimed)
-        self.outcome.published = [g for g in self.outcome.published if g != outcome["graph"]]
+        self.unlist(outcome["graph"])
         if self.publishable(outcome, paths):
             self.claims[outcome["graph"]] = list(paths)
 
+    def unlist(self, graph):
+        """Take a graph off the list of graphs this build publishes."""
+        if graph in self.listed:
+            self.listed.discard(graph)
+            self.outcome.published.remove(graph)
+
     def restore(self, graph):
         """After a failed join: give the graph back the content it had before this build."""
-        if graph is None or graph in self.outcome.unchanged or graph not in self.outcome.published:
+        if graph is None or graph in self.outcome.unchanged or graph not in self.listed:
             return
         if self.writer is not None:
             self.writer.drain()  # the graph's new quads must be in before the old ones go back
-        self.outcome.published.remove(graph)
+        self.unlist(graph)
         del self.claims[graph]
         before = self.previous.graphs.get(graph)
         part = self.previous_dir / "parts" / f"{before['stem']}.nq.gz" if before and self.previous_dir else None
@@ -295,7 +302,8 @@ class Build:
         self.writer.add(outcome["graph"], nquads.read_bytes())
         nquads.unlink(missing_ok=True)
         self.record(outcome, paths)
-        if outcome["graph"] not in self.outcome.published:
+        if outcome["graph"] not in self.listed:  # a set: the list is long in a national build
+            self.listed.add(outcome["graph"])
             self.outcome.published.append(outcome["graph"])
         self.report.line(summary_line(outcome["name"], outcome))
 
