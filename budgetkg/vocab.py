@@ -116,6 +116,8 @@ class BKG(DefinedNamespace):
     topic: URIRef  # project -> Topic
     indicatorLevel1: URIRef
     indicatorLevel2: URIRef
+    indicatorLevel1Label: URIRef  # the level-1 category's Chinese label, a plain literal on the indicator
+    indicatorLevel2Label: URIRef  # the level-2 category's Chinese label, a plain literal on the indicator
     targetText: URIRef
     actualText: URIRef
     targetComparator: URIRef

@@ -336,6 +336,23 @@ def test_map_indicator():
     assert (node, BKG.score, Literal("8.90", datatype=XSD.decimal)) in triples
     assert (node, BKG.deviationReason, Literal("减员", lang="zh")) in triples
     assert (node, SKOS.prefLabel, Literal("发放人数", lang="zh")) in triples
+    # the categories' Chinese labels are repeated on the indicator as plain strings (what cq08 reads)
+    assert (node, BKG.indicatorLevel1Label, Literal("产出指标", datatype=XSD.string)) in triples
+    assert (node, BKG.indicatorLevel2Label, Literal("服务指标", datatype=XSD.string)) in triples
+
+
+def test_map_indicator_level_label_is_the_code_list_label_for_a_synonym():
+    builder = GraphBuilder("https://budgetkg.org/", {"unit": "某单位", "year": 2023, "phase": "final"})
+    map_indicator(builder, {"kind": "indicator", "project": "测试项目", "level1": "产出", "level2": "数 量",
+                            "level3": "发放人数", "target": "10所", "line": 5, "section": "s", "text": "t"})
+    triples = set(builder.triples)
+    node = next(s for s, p, o in triples if p == RDF.type and o == BKG.PerformanceIndicator)
+    labels = {p: o for s, p, o in triples if s == node and p in (BKG.indicatorLevel1Label, BKG.indicatorLevel2Label)}
+    assert labels == {BKG.indicatorLevel1Label: Literal("产出指标", datatype=XSD.string),
+                      BKG.indicatorLevel2Label: Literal("数量指标", datatype=XSD.string)}
+    concepts = {o: str(label) for s, p, o in triples if s == node and p in (BKG.indicatorLevel1, BKG.indicatorLevel2)
+                for c, q, label in triples if c == o and q == SKOS.prefLabel}
+    assert sorted(concepts.values()) == ["产出指标", "数量指标"]
 
 
 # --- cq08 -----------------------------------------------------------------------------------------

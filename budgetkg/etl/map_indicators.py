@@ -2,7 +2,9 @@
 
 Registered with etl.mapping for record kind "indicator". Levels 1 and 2 are concepts of
 bkg:IndicatorCategoryScheme: a known category (budgetkg.codes.INDICATOR_CATEGORIES, matched on its
-synonyms) or, for a label the code list does not know, a concept minted from the printed label."""
+synonyms) or, for a label the code list does not know, a concept minted from the printed label. The
+category's Chinese label is also written on the indicator (bkg:indicatorLevel1Label / 2Label), the
+denormalised copy queries/cq08-indicators.rq reads."""
 
 import hashlib
 import re
@@ -19,6 +21,11 @@ from budgetkg.etl.mapping import literal, register, short_hash, typed
 _SYNONYMS = {re.sub(r"[\s★☆]", "", s): key for key, (zh, _en, _lvl, syns) in INDICATOR_CATEGORIES.items()
              for s in [zh] + syns}
 
+
+# level field -> (category property, label property): the label is the category's Chinese label again,
+# as a plain literal on the indicator, so that a question listing every indicator reads it in one lookup
+LEVELS = (("level1", BKG.indicatorLevel1, BKG.indicatorLevel1Label),
+          ("level2", BKG.indicatorLevel2, BKG.indicatorLevel2Label))
 
 _parsed_value = lru_cache(maxsize=16384)(parse_indicator_value)  # results only read here
 
@@ -44,14 +51,20 @@ def indicator_iri(project_iri, record):
     return f"{project_iri}/indicator/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
 
 
+def category_label(label):
+    """The Chinese label of the category a printed level label names: the code list's own label for
+    a known category, the printed label (normalised) for a minted one."""
+    norm = normalised_label(label)
+    key = _SYNONYMS.get(norm)
+    return INDICATOR_CATEGORIES[key][0] if key else norm
+
+
 def _category(builder, label):
-    """The category concept of a level label; its label and scheme are stated once per document
-    graph (the code list's own label for a known category, the printed label for a minted one)."""
-    iri, known = category_iri(label)
+    """The category concept of a level label; its label and scheme are stated once per document graph."""
+    iri, _known = category_iri(label)
     if ("indicator-category", iri) not in builder.concepts:
         builder.concepts.add(("indicator-category", iri))
-        norm = normalised_label(label)
-        pref = INDICATOR_CATEGORIES[_SYNONYMS[norm]][0] if known else norm
+        pref = category_label(label)
         builder.add(iri, RDF.type, BKG.IndicatorCategory)
         builder.add(iri, RDF.type, SKOS.Concept)
         builder.add(iri, SKOS.prefLabel, literal(pref, "zh"))
@@ -83,9 +96,10 @@ def map_indicator(builder, record):
     builder.add(node, RDF.type, BKG.PerformanceIndicator)
     builder.add(node, SKOS.prefLabel, literal(record["level3"], "zh"))
     builder.add(node, BKG.project, URIRef(project))
-    for field, prop in (("level1", BKG.indicatorLevel1), ("level2", BKG.indicatorLevel2)):
+    for field, prop, label_prop in LEVELS:
         if normalised_label(record.get(field)):
             builder.add(node, prop, _category(builder, record[field]))
+            builder.add(node, label_prop, literal(category_label(record[field])))
     _value(builder, node, record, "target", BKG.targetComparator, BKG.targetValue, BKG.targetUnit)
     _value(builder, node, record, "actual", BKG.actualComparator, BKG.actualValue, BKG.actualUnit)
     for field, prop in (("weight", BKG.weight), ("score", BKG.score)):
