@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 
 import pyoxigraph as ox  # noqa: E402
 
-from bench_server import QUERIES, request_for, run_clients, start_server, summarise  # noqa: E402
+from bench_server import QUERIES, request_for, run_clients, start_server, summarise, write_report  # noqa: E402
 from budgetkg.store import Versions  # noqa: E402
 
 GOALS = {"small_select": {"throughput_ratio": 0.7, "p50_ratio": 1.5},  # budgetkg / oxigraph
@@ -199,11 +199,7 @@ def main():
             process.terminate()
             process.wait(10)
         shutil.rmtree(work, ignore_errors=True)
-    out = HERE / "results" / f"endpoint-{datetime.date.today()}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
-    print(json.dumps(report, indent=1))
-    print(f"wrote {out}", file=sys.stderr)
+    write_report(report, "endpoint")
 
 
 if __name__ == "__main__":

@@ -188,7 +188,12 @@ def main():
     finally:
         server.terminate()
         server.wait(10)
-    out = HERE / "results" / f"server-{datetime.date.today()}.json"
+    write_report(report, "server")
+
+
+def write_report(report, kind):
+    """Print the report and write it to bench/results/<kind>-<date>.json."""
+    out = HERE / "results" / f"{kind}-{datetime.date.today()}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(json.dumps(report, indent=1))
